@@ -1,0 +1,311 @@
+"""The engine: evaluates one care question or decision with durable-rules and explains it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .catalogue import Catalogue
+from .compile import CompiledRules, CompiledTable, Stage, compile_catalogue
+from .conditions import fields_of, from_fact_value
+from .diagnostics import InputError
+from .durable_adapter import DurableRuntime, Session, applies_key, row_key, rule_key
+from .facts import derive, read_record, to_fact
+from .fields import FIELDS
+from .loader import load_catalogue
+from .results import Decision, Finding, NotEvaluable, TraceStep
+from .tariffs import three_months
+
+INPUT_BASIS = "Awb art. 3:2 (zorgvuldige voorbereiding: de feiten moeten vaststaan)"
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def display(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    f = FIELDS.get(name)
+    if f is None:
+        return value
+    return from_fact_value(f, value)
+
+
+def format_message(template: str, fact: Mapping[str, Any]) -> str:
+    def sub(m: re.Match[str]) -> str:
+        v = display(m.group(1), fact.get(m.group(1)))
+        if v is None:
+            return "(leeg)"
+        if isinstance(v, bool):
+            return "ja" if v else "nee"
+        return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+
+    return _PLACEHOLDER.sub(sub, template)
+
+
+@dataclass
+class TableResult:
+    table: CompiledTable
+    stage: int
+    status: str  # applied, given, skipped, missing, no_rule_matched, conflict
+    rows: list[int] = field(default_factory=list)  # 0-based matched rows
+    outputs: dict[str, Any] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def resolve_table(table: CompiledTable, fact: dict[str, Any], matched: list[int],
+                  applies: bool) -> TableResult:
+    """Apply a table's hit policy to the rows durable-rules matched (or any backend matched).
+
+    Shared by every backend: the hit policy and the "never overwrite a given value" rule are
+    meaning, not matching.
+    """
+    reads = list(table.inputs)
+    if table.applies_when is not None:
+        reads += [f for f in fields_of(table.applies_when) if f not in reads]
+    values = {f: fact.get(f) for f in reads}
+    res = TableResult(table, 0, "applied", values=values)
+    missing = [f for f in table.inputs if f not in fact]
+    if missing:
+        res.status, res.missing = "missing", missing
+        return res
+    if not applies:
+        res.status = "skipped"
+        return res
+    rows = sorted(matched)
+    res.rows = rows
+    if not rows:
+        res.status = "no_rule_matched"
+        return res
+    by_index = {r.index: r for r in table.rows}
+    if table.hit_policy == "first":
+        outputs = dict(by_index[rows[0]].outputs)
+        res.rows = rows[:1]
+    else:
+        outputs = {}
+        for o in table.outputs:
+            vals = [by_index[r].outputs[o] for r in rows]
+            if table.hit_policy == "collect" and all(isinstance(v, list) for v in vals):
+                merged: list[Any] = []
+                for v in vals:
+                    merged += [x for x in v if x not in merged]
+                outputs[o] = merged
+            elif all(v == vals[0] for v in vals):
+                outputs[o] = vals[0]
+            else:
+                res.status = "conflict"
+                return res
+    given = {o: fact[o] for o in outputs if o in fact}
+    res.outputs = {o: v for o, v in outputs.items() if o not in given}
+    if given and not res.outputs:
+        res.status = "given"
+    return res
+
+
+def post_derive(fact: dict[str, Any], catalogue: Catalogue) -> dict[str, Any]:
+    """Facts that follow directly from a table's output (advised perceel; decided code allowed)."""
+    extra: dict[str, Any] = {}
+    if "level" in fact and "advised_perceel" not in fact:
+        p = catalogue.perceel_of_level(fact["level"])
+        if p is not None:
+            extra["advised_perceel"] = p
+    if "allowed_codes" in fact and "code" in fact and "code_allowed" not in fact:
+        extra["code_allowed"] = fact["code"] in fact["allowed_codes"]
+    return extra
+
+
+class Engine:
+    """A region's catalogue, compiled, with its own durable-rules host.
+
+    >>> engine = Engine.from_path("rules/")            # doctest: +SKIP
+    >>> engine.evaluate({"domains": ["dyslexie"], ...}, as_of=date(2025, 3, 1))  # doctest: +SKIP
+    """
+
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self.compiled: CompiledRules = compile_catalogue(catalogue)
+        self._runtime = DurableRuntime(self.compiled, self._resolve)
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> "Engine":
+        return cls(load_catalogue(path))
+
+    @property
+    def rules_hash(self) -> str:
+        return self.catalogue.bundle_hash
+
+    # -------------------------------------------------------------- stage resolution
+
+    def _resolve(self, stage_index: int, fact: dict[str, Any], hits: list[str],
+                 session: Session) -> dict[str, Any] | None:
+        stage: Stage = self.compiled.stages[stage_index]
+        if not stage.tables:
+            return None if stage_index == len(self.compiled.stages) - 1 else dict(fact)
+        results = session.memo.setdefault("tables", [])
+        hit_set = set(hits)
+        nxt = dict(fact)
+        for ti, table in enumerate(stage.tables):
+            matched = [r.index for r in table.rows if row_key(stage_index, ti, r.index) in hit_set]
+            res = resolve_table(table, fact, matched, applies_key(stage_index, ti) in hit_set)
+            res.stage = stage_index
+            results.append(res)
+            nxt.update(res.outputs)
+        nxt.update(post_derive(nxt, self.catalogue))
+        return nxt
+
+    # -------------------------------------------------------------- evaluation
+
+    def evaluate(self, case: Mapping[str, Any] | BaseModel, as_of: dt.date | None = None) -> Decision:
+        """Evaluate one care question or decision record as of a reference date.
+
+        The reference date is an argument, never "today": without ``as_of`` the record's own
+        ``decision_date`` is used.
+        """
+        raw = case.model_dump() if isinstance(case, BaseModel) else dict(case)
+        typed, issues, _extra = read_record(raw)
+        if as_of is None:
+            as_of = typed.get("decision_date")
+            if as_of is None:
+                raise InputError("geef een peildatum (as_of) of een decision_date in de casus")
+        derived = derive(typed, self.catalogue, as_of)
+        fact = to_fact({**typed, **derived})
+        session = self._runtime.run(fact)
+        return self._decision(session, typed, derived, issues, as_of)
+
+    def _decision(self, session: Session, typed: dict[str, Any], derived: dict[str, Any],
+                  issues: list[Any], as_of: dt.date) -> Decision:
+        last = len(self.compiled.stages) - 1
+        final = session.facts[last]
+        trace: list[TraceStep] = []
+        findings: list[Finding] = []
+        decision_id = typed.get("decision_id")
+
+        for issue in issues:
+            findings.append(Finding(
+                rule="input.invalid_value", check="input", severity="error",
+                message=f"{issue.field}: {issue.message}", basis=INPUT_BASIS,
+                actual=str(issue.value), decision_id=decision_id))
+            trace.append(TraceStep(stage=0, kind="input", id="input.invalid_value", status="fired",
+                                   values={issue.field: str(issue.value)}, message=issue.message,
+                                   basis=INPUT_BASIS))
+        if derived:
+            trace.append(TraceStep(
+                stage=0, kind="derive", id="engine.derived_facts", status="derived",
+                name="afgeleide feiten (leeftijd, termijnen, catalogusgegevens van de code)",
+                outputs={k: display(k, v) for k, v in to_fact(derived).items()},
+                basis="domain.md §4-§5; Jeugdwet art. 1.1 (leeftijd)"))
+
+        missing: list[str] = []
+        gaps = conflicts = False
+        derived_fields = {f for f, spec in FIELDS.items() if spec.derived}
+        for res in session.memo.get("tables", []):
+            t = res.table
+            step = TraceStep(
+                stage=res.stage, kind="table", id=t.id, name=t.name, status=res.status,
+                rows=[r + 1 for r in res.rows],
+                values={k: display(k, v) for k, v in res.values.items()},
+                outputs={k: display(k, v) for k, v in res.outputs.items()},
+                basis=t.basis, source=f"{t.source.file}:{t.source.line}")
+            if res.rows and res.status in ("applied", "given"):
+                notes = [t.rows[r].note for r in res.rows if t.rows[r].note]
+                step.message = "; ".join(n for n in notes if n) or None
+            trace.append(step)
+            if res.status == "missing":
+                roots = [f for f in res.missing if f not in derived_fields or f in ("age",)]
+                missing += [f for f in roots if f not in missing]
+            elif res.status == "no_rule_matched":
+                gaps = True
+                shown = ", ".join(f"{k}={display(k, v)}" for k, v in res.values.items())
+                findings.append(Finding(
+                    rule=f"{t.id}.no_rule_matched", check="code_fit", severity="error",
+                    message=f"Geen rij van tabel '{t.name}' past bij {shown}; de regels geven "
+                    "hier geen advies (lacune in de regels).", basis=t.basis,
+                    decision_id=decision_id))
+            elif res.status == "conflict":
+                conflicts = True
+                findings.append(Finding(
+                    rule=f"{t.id}.conflict", check="code_fit", severity="error",
+                    message=f"Rijen {', '.join(str(r + 1) for r in res.rows)} van tabel "
+                    f"'{t.name}' geven verschillende uitkomsten ({t.hit_policy}).",
+                    basis=t.basis, decision_id=decision_id))
+        if missing:
+            findings.append(Finding(
+                rule="input.missing", check="input", severity="error",
+                message="Ontbrekende gegevens; zonder deze geven de regels geen advies: "
+                + ", ".join(missing), basis=INPUT_BASIS, decision_id=decision_id))
+
+        rules_stage = self.compiled.stages[last]
+        fired = set(session.hits.get(last, []))
+        not_evaluable: list[NotEvaluable] = []
+        for ri, rule in enumerate(rules_stage.rules):
+            if rule_key(last, ri) in fired:
+                findings.append(Finding(
+                    rule=rule.id, check=rule.check, severity=rule.severity,  # type: ignore[arg-type]
+                    message=format_message(rule.message, final), basis=rule.basis,
+                    expected=display(rule.expected, final.get(rule.expected)) if rule.expected else None,
+                    actual=display(rule.actual, final.get(rule.actual)) if rule.actual else None,
+                    decision_id=decision_id))
+                reads = list(rule.requires) + [f for f in rule.reads if f not in rule.requires]
+                trace.append(TraceStep(
+                    stage=last, kind="rule", id=rule.id, status="fired", name=rule.check,
+                    values={f: display(f, final.get(f)) for f in reads},
+                    basis=rule.basis, source=f"{rule.source.file}:{rule.source.line}",
+                    message=findings[-1].message))
+            else:
+                lacking = [f for f in rule.requires if f not in final]
+                if lacking:
+                    not_evaluable.append(NotEvaluable(rule=rule.id, check=rule.check, missing=lacking))
+
+        if missing:
+            outcome = "incomplete"
+        elif conflicts:
+            outcome = "conflict"
+        elif gaps:
+            outcome = "no_rule_matched"
+        elif any(f.severity == "error" for f in findings):
+            outcome = "error"
+        elif any(f.severity == "warning" for f in findings):
+            outcome = "warning"
+        else:
+            outcome = "ok"
+
+        advised = final.get("advised_code")
+        code = self.catalogue.codes.get(advised) if advised else None
+        level = code.level if code else final.get("level")
+        tariff_3m = hours_3m = None
+        if code is not None:
+            t = self.catalogue.tariff_on(code.id, as_of)
+            tm = three_months(code, t.amount if t else None)
+            tariff_3m = str(tm.tariff_3m) if tm.tariff_3m is not None else None
+            hours_3m = _hours(tm.hours_3m)
+        return Decision(
+            outcome=outcome,  # type: ignore[arg-type]
+            as_of=as_of.isoformat(),
+            codes=list(final.get("allowed_codes", [])),
+            code=advised,
+            code_name=code.name if code else None,
+            level=level,
+            level_name=self.catalogue.ladder[level].name if level in self.catalogue.ladder else None,
+            perceel=code.perceel if code else final.get("advised_perceel"),
+            tariff_3m=tariff_3m,
+            hours_3m=hours_3m,
+            findings=findings,
+            missing=missing,
+            not_evaluable=not_evaluable,
+            facts={k: display(k, v) for k, v in final.items() if k != "bsn"},
+            trace=trace,
+            rules_hash=self.rules_hash,
+        )
+
+
+def _hours(h: Decimal | None) -> str | None:
+    if h is None:
+        return None
+    q = h.quantize(Decimal("0.1"))
+    return format(q.normalize(), "f") if q == q.to_integral_value() else str(q)

@@ -1,0 +1,121 @@
+"""The named fields a rule may read: the canonical decision record (domain.md §7) and the
+facts the engine derives from it.
+
+Every condition in a rule file names one of these fields; the loader rejects any other name,
+so a typo is a diagnostic with a line number, not a rule that silently never fires.
+
+Values travel through the rule backends in a *fact* form that both durable-rules (JSON) and a
+columnar evaluator can compare exactly: dates as proleptic ordinals (days), money and other
+decimals as integers in ten-thousandths (``Decimal`` scaled by 10**4), booleans, ints, strings
+and lists of strings. Floats never appear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FieldType = Literal["str", "int", "bool", "date", "decimal", "money", "list"]
+
+#: money and decimals are carried as integers scaled by this factor in facts.
+SCALE = 10_000
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType
+    values: tuple[str, ...] | None = None  # closed vocabulary, when there is one
+    derived: bool = False  # computed by the engine, never read from input
+    doc: str = ""
+    default: bool | None = None  # situation flags: not recorded means "no"
+
+
+REFERRER_TYPES = ("01", "02", "03", "04", "05", "06", "08")  # iJw COD327
+UNITS = ("01", "04", "14", "16", "82", "83", "84")  # iJw WJ756
+FREQUENCIES = ("1", "2", "4", "6")  # iJw WMO757
+PROVIDER_TYPES = ("consortium", "vrijgevestigde", "instelling")
+
+_INPUT: list[Field] = [
+    Field("decision_id", "str", doc="unique in a batch"),
+    Field("municipality", "str", doc="CBS code (GM0392) or name"),
+    Field("decision_date", "date"),
+    Field("request_date", "date"),
+    Field("client_id", "str", doc="pseudonym"),
+    Field("bsn", "str", doc="never shown unmasked"),
+    Field("birth_date", "date"),
+    Field("age", "int", doc="years at the start of care; derived from birth_date when absent"),
+    Field("referrer_type", "str", REFERRER_TYPES, doc="iJw COD327"),
+    Field("domains", "list", doc="care-question domains from the catalogue"),
+    Field("complexity", "str", ("enkelvoudig", "meervoudig")),
+    Field("severity", "str", ("licht", "matig", "ernstig")),
+    Field("crisis", "bool", default=False),
+    Field("safety_concern", "bool", default=False),
+    Field("out_of_home", "bool", default=False),
+    Field("court_authorisation", "bool", default=False),
+    Field("wlz_indication", "bool", default=False),
+    Field("extended_care", "bool", doc="verlengde jeugdhulp (18-23)", default=False),
+    Field("explanatory_analysis_date", "date", doc="verklarende analyse"),
+    Field("current_perceel", "int", ("1", "2")),
+    Field("outcome", "str", ("granted", "rejected")),
+    Field("code", "str", doc="decided product code"),
+    Field("perceel", "int", ("1", "2")),
+    Field("provider_type", "str", PROVIDER_TYPES),
+    Field("volume", "decimal"),
+    Field("unit", "str", UNITS, doc="iJw WJ756"),
+    Field("frequency", "str", FREQUENCIES, doc="iJw WMO757"),
+    Field("tariff", "money", doc="euro per unit as applied"),
+    Field("start_date", "date"),
+    Field("end_date", "date"),
+    Field("rejection_reason", "str"),
+    Field("motivation", "str"),
+    Field("alternative_offered", "str"),
+    Field("help_question", "str"),
+    Field("problems", "str"),
+    Field("needed_help", "str"),
+    Field("network_assessment", "str"),
+    Field("expertise", "str"),
+    Field("network_assessed", "bool"),
+    Field("objection_info", "bool"),
+    Field("delay_notice", "bool"),
+    Field("information_requested_date", "date"),
+    Field("team", "str"),
+]
+
+_DERIVED: list[Field] = [
+    Field("domain_count", "int", derived=True, doc="number of care-question domains"),
+    Field("primary_domain", "str", derived=True, doc="the first listed domain"),
+    Field("decision_term_days", "int", derived=True, doc="days from request to decision"),
+    Field("duration_days", "int", derived=True, doc="days from start to end, inclusive"),
+    Field("code_known", "bool", derived=True, doc="the decided code is in the catalogue"),
+    Field("code_level", "int", derived=True, doc="ladder level of the decided code"),
+    Field("code_perceel", "int", derived=True, doc="perceel of the decided code"),
+    Field("code_unit", "str", derived=True, doc="catalogue unit of the decided code"),
+    Field("code_category", "str", derived=True, doc="iJw productcategorie of the decided code"),
+    Field("code_in_force", "bool", derived=True,
+          doc="the decided code has a tariff in force on the decision date"),
+    Field("code_tariff", "money", derived=True,
+          doc="catalogue tariff of the decided code on the decision date"),
+    Field("code_unit_frequency_valid", "bool", derived=True,
+          doc="unit and frequency are a combination iJw allows (CS338/CS343)"),
+    Field("provider_type_allowed", "bool", derived=True,
+          doc="the provider type is one the code may be delivered by"),
+    Field("volume_norm_pct", "int", derived=True,
+          doc="decided volume per 3 months as a percentage of the code's norm"),
+    Field("volume_band", "str", ("below", "within", "above"), derived=True,
+          doc="decided volume below, within or above the code's norm band"),
+    # outputs of decision tables
+    Field("level", "int", derived=True, doc="advised ladder level (zorgzwaartetrap)"),
+    Field("allowed_codes", "list", derived=True, doc="codes the allocation tables allow"),
+    Field("advised_code", "str", derived=True, doc="code the allocation tables advise"),
+    Field("advised_perceel", "int", derived=True, doc="perceel of the advised level"),
+    Field("code_allowed", "bool", derived=True,
+          doc="the decided code is among the allowed codes"),
+]
+
+FIELDS: dict[str, Field] = {f.name: f for f in _INPUT + _DERIVED}
+INPUT_FIELDS: tuple[str, ...] = tuple(f.name for f in _INPUT)
+
+#: Fields a decision table may set. A table only fills a field the input left empty, so a
+#: value the referrer recorded (e.g. ``complexity``) is never overwritten.
+TABLE_OUTPUTS = ("complexity", "level", "allowed_codes", "advised_code")
