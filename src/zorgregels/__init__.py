@@ -1,0 +1,36 @@
+"""zorgregels: a rules engine for Dutch youth care (jeugdhulp), on durable-rules.
+
+    from zorgregels import Engine
+    engine = Engine.from_path("rules/")
+    decision = engine.evaluate(case, as_of=date(2025, 3, 1))
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .catalogue import Catalogue  # noqa: E402
+from .diagnostics import CatalogueError, Diagnostic, InputError  # noqa: E402
+from .engine import Engine  # noqa: E402
+from .loader import check_catalogue, load_catalogue  # noqa: E402
+from .model import FORMAT_VERSION  # noqa: E402
+from .results import Decision, Finding, NotEvaluable, TraceStep  # noqa: E402
+from .tariffs import ThreeMonths, three_months  # noqa: E402
+
+__all__ = [
+    "FORMAT_VERSION",
+    "Catalogue",
+    "CatalogueError",
+    "Decision",
+    "Diagnostic",
+    "Engine",
+    "Finding",
+    "InputError",
+    "NotEvaluable",
+    "ThreeMonths",
+    "TraceStep",
+    "__version__",
+    "check_catalogue",
+    "load_catalogue",
+    "three_months",
+]
