@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .conditions import Cond
-from .model import Code, Domain, LadderLevel, Region, ReferrerType, Rule, Table, Tariff
+from .model import BudgetCeiling, Code, Domain, Ground, LadderLevel, Region, ReferrerType, Rule, Table, Tariff
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,17 @@ class ParsedRule:
         return self.rule.id
 
 
+@dataclass(frozen=True)
+class ParsedGround:
+    ground: Ground
+    holds_when: Cond | None
+    source: Source
+
+    @property
+    def id(self) -> str:
+        return self.ground.id
+
+
 @dataclass
 class Catalogue:
     region: Region
@@ -57,6 +68,8 @@ class Catalogue:
     codes: dict[str, Code]
     tables: list[ParsedTable]
     rules: list[ParsedRule]
+    grounds: dict[str, ParsedGround] = field(default_factory=dict)
+    budget_ceilings: list[BudgetCeiling] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)  # "code:45A01", "rule:x" -> where
     bundle_hash: str = ""
     files: list[str] = field(default_factory=list)

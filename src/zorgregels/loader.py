@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import ijw
-from .catalogue import Catalogue, ParsedRow, ParsedRule, ParsedTable, Source
+from .catalogue import Catalogue, ParsedGround, ParsedRow, ParsedRule, ParsedTable, Source
 from .conditions import All, ConditionError, Const, Parser, to_fact_value
 from .diagnostics import CatalogueError, Diagnostic
 from .fields import FIELDS, TABLE_OUTPUTS
@@ -161,6 +161,7 @@ class _Loader:
             return True
 
         region = None
+        ceiling_refs: list[tuple[str, LocDict, int, Any]] = []
         ladder: dict[int, Any] = {}
         domains: dict[str, Any] = {}
         referrers: dict[str, Any] = {}
@@ -168,6 +169,8 @@ class _Loader:
         code_where: dict[str, tuple[str, LocDict, tuple[Any, ...]]] = {}
         raw_tables: list[tuple[str, LocDict, int, Table]] = []
         raw_rules: list[tuple[str, LocDict, int, Any]] = []
+        raw_grounds: list[tuple[str, LocDict, int, Any]] = []
+        ceilings: list[Any] = []
         for name, data, rf in parsed:
             if rf.region is not None:
                 if claim("region", "region", name, data, ("region",)):
@@ -191,6 +194,12 @@ class _Loader:
             for i, r in enumerate(rf.rules or []):
                 if claim("rule", r.id, name, data, ("rules", i)):
                     raw_rules.append((name, data, i, r))
+            for i, g in enumerate(rf.grounds or []):
+                if claim("ground", g.id, name, data, ("grounds", i)):
+                    raw_grounds.append((name, data, i, g))
+            for i, bc in enumerate(rf.budget_ceilings or []):
+                ceiling_refs.append((name, data, i, bc))
+                ceilings.append(bc)
         if region is None:
             self.error("catalogue.no_region", "de catalogus mist een 'region'-sectie", str(self.root))
         if not ladder:
@@ -198,6 +207,10 @@ class _Loader:
 
         for cid, c in codes.items():
             self._check_code(c, ladder, *code_where[cid])
+        for name, data, i, bc in ceiling_refs:
+            if bc.code not in codes:
+                self.error("ref.unknown_code", f"budgetplafond noemt onbekende code {bc.code}",
+                           name, data, ("budget_ceilings", i, "code"))
 
         vocab = {
             "domains": set(domains),
@@ -209,10 +222,32 @@ class _Loader:
         parser = Parser(vocab)
         tables = [t for t in (self._table(parser, codes, ladder, *rt) for rt in raw_tables) if t]
         rules = [r for r in (self._rule(parser, *rr) for rr in raw_rules) if r]
+        grounds = {g.id: g for g in (self._ground(parser, *rg) for rg in raw_grounds) if g}
         if region is None or not ladder:
             return None
         return Catalogue(region=region, ladder=ladder, domains=domains, referrer_types=referrers,
-                         codes=codes, tables=tables, rules=rules, sources=sources)
+                         codes=codes, tables=tables, rules=rules, grounds=grounds,
+                         budget_ceilings=ceilings, sources=sources)
+
+    def _ground(self, parser: Parser, name: str, data: LocDict, i: int, g: Any) -> ParsedGround | None:
+        base = ("grounds", i)
+        ok = True
+        for j, f in enumerate(g.needs):
+            if f not in FIELDS:
+                self.error("ground.unknown_field", f"grond {g.id}: onbekend veld '{f}' in needs",
+                           name, data, base + ("needs", j), rule=g.id)
+                ok = False
+        cond = None
+        if g.holds_when is not None:
+            try:
+                cond = parser.parse(g.holds_when, base + ("holds_when",))
+            except ConditionError as exc:
+                self.error("condition.invalid", f"grond {g.id}: {exc}", name, data, exc.path, rule=g.id)
+                ok = False
+        if not ok:
+            return None
+        line, _ = locate(data, base)
+        return ParsedGround(g, cond, Source(name, line))
 
     def _check_code(self, c: Code, ladder: dict[int, Any], name: str, data: LocDict,
                     path: tuple[Any, ...]) -> None:

@@ -231,6 +231,32 @@ class Rule(Strict):
     actual: str | None = Field(None, description="field holding the actual value, for the finding")
 
 
+class Ground(Strict):
+    """A rejection ground (afwijzingsgrond) from the region's catalogue (issue: transparency audit)."""
+
+    id: str = Field(pattern=IDENT.pattern)
+    name: str
+    basis: str = Field(description="legal basis of the ground")
+    needs: list[str] = Field(default_factory=list, description="record fields the ground needs recorded")
+    holds_when: Any = Field(None, description="condition on the record's facts under which the ground holds")
+    alternative_required: bool = Field(False, description="the ground points to a lighter alternative that must be named")
+    ijw_reason: str | None = Field(None, description="iJw WJ759 reden afwijzing verzoek, where one exists")
+    forbidden: bool = Field(False, description="may never justify a rejection")
+    message: str | None = None
+
+
+class BudgetCeiling(Strict):
+    """A budget ceiling (budgetplafond) per code and municipality (003 §4). A ceiling is never a
+    ground to refuse necessary care: exceeding it is a warning only."""
+
+    code: str
+    municipality: str | None = Field(None, description="CBS code or name; empty: every municipality")
+    valid_from: IsoDate
+    valid_to: IsoDate | None = None
+    amount_3m: Dec = Field(description="euro per 3 months (a quarter) for the code in the municipality")
+    basis: str
+
+
 class RuleFile(Strict):
     """One YAML file of a region's catalogue. Every section is optional."""
 
@@ -241,6 +267,8 @@ class RuleFile(Strict):
     codes: list[Code] | None = None
     tables: list[Table] | None = None
     rules: list[Rule] | None = None
+    grounds: list[Ground] | None = None
+    budget_ceilings: list[BudgetCeiling] | None = None
 
 
 # Re-exported vocabularies, for the loader's messages.
@@ -252,7 +280,9 @@ __all__ = [
     "REFERRER_TYPES",
     "UNITS",
     "Code",
+    "BudgetCeiling",
     "Domain",
+    "Ground",
     "LadderLevel",
     "Norm",
     "Region",
