@@ -159,6 +159,27 @@ class Engine:
         nxt.update(post_derive(nxt, self.catalogue))
         return nxt
 
+    # -------------------------------------------------------------- other capabilities
+    # Each lives in its own module; these methods are the public entry points.
+
+    def validate(self, records: Any, **options: Any) -> Any:
+        """Validate a batch of decision records (see ``zorgregels.validate``)."""
+        from .validate import validate
+
+        return validate(self, records, **options)
+
+    def tariff_table(self, as_of: dt.date, compare: dt.date | None = None) -> Any:
+        """The referrers' overview of codes with tariffs per 3 months (see ``zorgregels.overview``)."""
+        from .overview import tariff_table
+
+        return tariff_table(self.catalogue, as_of, compare)
+
+    def audit_rejections(self, records: Any, **options: Any) -> Any:
+        """Audit the transparency of light-help rejections (see ``zorgregels.audit``)."""
+        from .audit import audit_rejections
+
+        return audit_rejections(self, records, **options)
+
     # -------------------------------------------------------------- evaluation
 
     def evaluate(self, case: Mapping[str, Any] | BaseModel, as_of: dt.date | None = None) -> Decision:
