@@ -80,6 +80,9 @@ _INPUT: list[Field] = [
     Field("delay_notice", "bool"),
     Field("information_requested_date", "date"),
     Field("team", "str"),
+    Field("provider", "str",
+          doc="provider id (AGB code); optional, used by the cross-decision checks "
+              "sequential_help and iJw no-stacking"),
 ]
 
 _DERIVED: list[Field] = [
