@@ -228,7 +228,8 @@ def parse_column(df: pl.DataFrame, name: str) -> tuple[pl.Series, pl.Series]:
 @dataclass
 class ColumnarResult:
     """``rows``: one row per input row (``__i``), the final facts plus outcome, advised code,
-    level, perceel and not-evaluable rule lists; ``findings``: one row per finding, in the
+    level, perceel, ``result`` (the engine outcome: ok, error, incomplete, ...) and per rule
+    ``__fire_<i>``/``__ne_<i>`` flags; ``findings``: one row per finding, in the
     engine's order (``__i``, ``seq``)."""
 
     rows: pl.DataFrame
@@ -432,63 +433,64 @@ class ColumnarEvaluator:
 
     # -------------------------------------------------------------- tables
 
-    def _table_exprs(self, t: CompiledTable, ti: str) -> tuple[list[pl.Expr], dict[str, pl.Expr]]:
-        """Status and output columns of one table (``resolve_table``)."""
+    def _table_exprs(self, t: CompiledTable, ti: str) -> tuple[list[pl.Expr], list[pl.Expr], dict[str, pl.Expr]]:
+        """Columns of one table (``resolve_table``): first the match flags per row (materialised
+        once), then status, matched-row bitmask and per output the value (by index into the
+        table's distinct values, so list literals are never broadcast row by row)."""
         c = pl.col
+        flags = [cond_expr(r.cond).alias(f"__m_{ti}_{j}") for j, r in enumerate(t.rows)]
+        matched = [c(f"__m_{ti}_{j}") for j in range(len(t.rows))]
         miss = pl.any_horizontal([c(f).is_null() for f in t.inputs]) if t.inputs else pl.lit(False)
         applies = cond_expr(t.applies_when) if t.applies_when is not None else pl.lit(True)
-        matched = [cond_expr(r.cond) for r in t.rows]
         n_matched = pl.sum_horizontal([m.cast(pl.Int32) for m in matched]) if matched else pl.lit(0)
         conflict = pl.lit(False)
         outputs: dict[str, pl.Expr] = {}
-        if t.hit_policy == "first":
-            for o in t.outputs:
-                expr = pl.lit(None, dtype=dtype_of(o))
-                for r, m in reversed(list(zip(t.rows, matched))):
-                    if o in r.outputs:
-                        expr = pl.when(m).then(_lit(o, r.outputs[o])).otherwise(expr)
-                    else:
-                        expr = pl.when(m).then(pl.lit(None, dtype=dtype_of(o))).otherwise(expr)
-                outputs[o] = expr
-        else:
-            for o in t.outputs:
-                vals = [r.outputs.get(o) for r in t.rows]
-                if t.hit_policy == "collect" and all(isinstance(v, list) for v in vals):
-                    pieces = [pl.when(m).then(_lit(o, v)).otherwise(_lit(o, []))
-                              for v, m in zip(vals, matched)]
-                    outputs[o] = pl.concat_list(pieces).list.unique(maintain_order=True)
-                    continue
-                distinct: list[Any] = []
-                for v in vals:
-                    if v not in distinct:
-                        distinct.append(v)
-                has = []
-                for v in distinct:
-                    ms = [m for m, w in zip(matched, vals) if w == v]
-                    has.append((v, pl.any_horizontal(ms)))
-                n_distinct = pl.sum_horizontal([h.cast(pl.Int32) for _, h in has])
-                conflict = conflict | (n_distinct > 1)
-                expr = pl.lit(None, dtype=dtype_of(o))
-                for v, h in reversed(has):
-                    expr = pl.when(h).then(_lit(o, v) if v is not None
-                                           else pl.lit(None, dtype=dtype_of(o))).otherwise(expr)
-                outputs[o] = expr
+
+        def by_index(o: str, idx: pl.Expr, distinct: list[Any]) -> pl.Expr:
+            mapping = {i: v for i, v in enumerate(distinct) if v is not None}
+            return idx.replace_strict(mapping, default=None, return_dtype=dtype_of(o))
+
+        for o in t.outputs:
+            vals = [r.outputs.get(o) for r in t.rows]
+            distinct: list[Any] = []
+            for v in vals:
+                if v not in distinct:
+                    distinct.append(v)
+            if t.hit_policy == "first":
+                idx = pl.lit(None, dtype=pl.Int64)
+                for v, m in reversed(list(zip(vals, matched))):
+                    idx = pl.when(m).then(pl.lit(distinct.index(v), dtype=pl.Int64)).otherwise(idx)
+                outputs[o] = by_index(o, idx, distinct)
+                continue
+            if t.hit_policy == "collect" and all(isinstance(v, list) for v in vals):
+                pieces = [pl.when(m).then(_lit(o, v)).otherwise(_lit(o, [])) for v, m in zip(vals, matched)]
+                outputs[o] = pl.concat_list(pieces).list.unique(maintain_order=True)
+                continue
+            has = [(k, pl.any_horizontal([m for m, w in zip(matched, vals) if w == v]))
+                   for k, v in enumerate(distinct)]
+            n_distinct = pl.sum_horizontal([h.cast(pl.Int32) for _, h in has])
+            conflict = conflict | (n_distinct > 1)
+            idx = pl.lit(None, dtype=pl.Int64)
+            for k, h in reversed(has):
+                idx = pl.when(h).then(pl.lit(k, dtype=pl.Int64)).otherwise(idx)
+            outputs[o] = by_index(o, idx, distinct)
         status = (pl.when(miss).then(pl.lit("missing"))
                   .when(~applies).then(pl.lit("skipped"))
                   .when(n_matched == 0).then(pl.lit("no_rule_matched"))
                   .when(conflict).then(pl.lit("conflict"))
                   .otherwise(pl.lit("applied")))
-        rows_text = pl.concat_list([pl.when(m).then(pl.lit(str(r.index + 1))) for r, m in
-                                    zip(t.rows, matched)]).list.drop_nulls().list.join(", ")
+        if len(t.rows) <= 62:
+            mask = pl.sum_horizontal([m.cast(pl.Int64) * (1 << j) for j, m in enumerate(matched)]) \
+                if matched else pl.lit(0, dtype=pl.Int64)
+        else:  # wide tables: the matched rows as text
+            mask = pl.concat_list([pl.when(m).then(pl.lit(str(j + 1))) for j, m in enumerate(matched)]
+                                  ).list.drop_nulls().list.join(", ")
         reads = list(t.inputs) + [f for f in (fields_of(t.applies_when) if t.applies_when else [])
                                   if f not in t.inputs]
-        shown = pl.concat_str(
-            [x for i, f in enumerate(reads) for x in
-             ([pl.lit(", ")] if i else []) + [pl.lit(f"{f}="), display_expr(f, style="repr").fill_null("None")]]
-        ) if reads else pl.lit("")
-        cols = [status.alias(f"__status_{ti}"), rows_text.alias(f"__rows_{ti}"),
-                pl.when(status == "no_rule_matched").then(shown).alias(f"__shown_{ti}")]
-        return cols, outputs
+        # the values the table compared, kept as they were at this stage (for the gap message)
+        snaps = [c(f).alias(f"__snap_{ti}_{f}") for f in reads]
+        cols = [status.alias(f"__status_{ti}"), mask.alias(f"__rows_{ti}"), *snaps]
+        return flags, cols, outputs
 
     # -------------------------------------------------------------- evaluation
 
@@ -504,7 +506,8 @@ class ColumnarEvaluator:
             outs: list[tuple[str, pl.Expr]] = []
             for ti, t in enumerate(stage.tables):
                 key = f"{stage.index}_{ti}"
-                cols, outputs = self._table_exprs(t, key)
+                flags, cols, outputs = self._table_exprs(t, key)
+                facts = facts.with_columns(flags)
                 status_cols += cols
                 for o, e in outputs.items():
                     outs.append((o, pl.when(c(f"__status_{key}") == "applied").then(e).alias(f"__out_{key}_{o}")))
@@ -577,15 +580,23 @@ class ColumnarEvaluator:
                                 actual=c(f"__raw_{name}"), value_type="str"))
         for j, (key, t, _stage) in enumerate(table_meta):
             st = c(f"__status_{key}")
+            reads = list(t.inputs) + [f for f in (fields_of(t.applies_when) if t.applies_when else [])
+                                      if f not in t.inputs]
+            shown = pl.concat_str(
+                [x for i, f in enumerate(reads) for x in
+                 ([pl.lit(", ")] if i else []) + [pl.lit(f"{f}="), display_expr(
+                     f, c(f"__snap_{key}_{f}"), style="repr").fill_null("None")]]) if reads else pl.lit("")
+            rows_text = (c(f"__rows_{key}").map_elements(_mask_rows, return_dtype=pl.Utf8)
+                         if len(t.rows) <= 62 else c(f"__rows_{key}"))
             frames.append(frame(st == "no_rule_matched", SEQ_TABLE + 2 * j, f"{t.id}.no_rule_matched",
                                 "code_fit", "error",
                                 pl.concat_str([pl.lit(f"Geen rij van tabel '{t.name}' past bij "),
-                                               c(f"__shown_{key}"),
+                                               shown,
                                                pl.lit("; de regels geven hier geen advies (lacune in de regels).")]),
                                 t.basis))
             frames.append(frame(st == "conflict", SEQ_TABLE + 2 * j + 1, f"{t.id}.conflict", "code_fit",
                                 "error",
-                                pl.concat_str([pl.lit("Rijen "), c(f"__rows_{key}"),
+                                pl.concat_str([pl.lit("Rijen "), rows_text,
                                                pl.lit(f" van tabel '{t.name}' geven verschillende uitkomsten "
                                                       f"({t.hit_policy}).")]),
                                 t.basis))
@@ -645,8 +656,12 @@ class ColumnarEvaluator:
                                         ).otherwise(c("level"))
         perceel = pl.when(adv_known).then(c("advised_code").replace_strict(
             self.code_perceel, default=None, return_dtype=pl.Int64)).otherwise(c("advised_perceel"))
-        return df.with_columns(outcome.alias("outcome"), level.alias("advised_level"),
+        return df.with_columns(outcome.alias("result"), level.alias("advised_level"),
                                perceel.alias("advised_code_perceel"))
+
+
+def _mask_rows(mask: int) -> str:
+    return ", ".join(str(j + 1) for j in range(63) if mask >> j & 1)
 
 
 def finding_value(value_type: str | None, text: str | None) -> Any:

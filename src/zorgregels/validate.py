@@ -118,7 +118,7 @@ def _frame(records: Any, columns: str | Path | None) -> pl.DataFrame:
         df = df.with_columns(pl.int_range(1, df.height + 1, dtype=pl.Int64).alias(SRC_ROW))
     if ERROR not in df.columns:
         df = df.with_columns(pl.lit(None, dtype=pl.Utf8).alias(ERROR))
-    return df
+    return df.with_columns(pl.col(SRC_ROW).cast(pl.Int64))
 
 
 def mask_bsn(col: pl.Expr) -> pl.Expr:
@@ -165,21 +165,25 @@ def validate(engine: Any, records: Any, *, columns: str | Path | None = None,
                          pl.lit(None, dtype=pl.Utf8).alias("value_type"),
                          "source", "row", pl.lit(None, dtype=pl.Utf8).alias("scope")))
     notes: list[NotEvaluable] = []
+    # the cross-decision checks read a few columns; never filter the wide fact table itself
+    slim = facts.select(ROW, "decision_id", "outcome", "client_id", "provider", "code", "municipality",
+                        "volume", "frequency", "unit", "code_unit", "tariff", "code_tariff",
+                        "start_date", "end_date", "duration_days")
     cross = [
-        _no_stacking(facts, notes),
-        _sequential_help(facts, notes, sequential_gap_days),
+        _no_stacking(slim, notes),
+        _sequential_help(slim, notes, sequential_gap_days),
     ]
     cross = [c.join(src.select(ROW, "source", "row"), on=ROW, how="left").select(single.columns)
              for c in cross]
-    budget = _budget_ceiling(facts, engine.catalogue, notes)
+    budget = _budget_ceiling(slim, engine.catalogue, notes)
     step("oordeel per besluit", 3, 5)
     per_row = pl.concat([single.select(malformed.columns), malformed] + cross, how="vertical")
     findings_rows = per_row.sort([ROW, "seq"])
     counts = findings_rows.group_by(ROW).agg(
         pl.len().cast(pl.Int64).alias("finding_count"),
         pl.col("severity").replace_strict(SEVERITY_RANK, return_dtype=pl.Int64).max().alias("__rank"))
-    outcome = facts.select(ROW, "outcome").join(counts, on=ROW, how="left").sort(ROW)
-    verdict = (pl.when(pl.col("outcome") == "incomplete").then(pl.lit("incomplete"))
+    outcome = facts.select(ROW, pl.col("result").alias("__outcome")).join(counts, on=ROW, how="left").sort(ROW)
+    verdict = (pl.when(pl.col("__outcome") == "incomplete").then(pl.lit("incomplete"))
                .when(pl.col("__rank") == 3).then(pl.lit("error"))
                .when(pl.col("__rank") == 2).then(pl.lit("warning"))
                .otherwise(pl.lit("ok")))
