@@ -79,6 +79,9 @@ def generate(rows: int, seed: int = 2025, year: int = 2025) -> pl.DataFrame:
         plant = None
         if rng.random() < plant_total:
             plant = rng.choices(plant_names, plant_weights)[0]
+        if plant in ("stacking", "sequential_help") and (
+                prev is None or prev["outcome"] != "granted" or prev["planted"] in ("input", "dates")):
+            plant = None  # only a clean granted predecessor makes a clean planted pair
         if plant in ("stacking", "sequential_help") and prev is not None:
             r = dict(prev)
             r["decision_id"] = f"B{year}-{i + 1:07d}"
@@ -142,8 +145,12 @@ def generate(rows: int, seed: int = 2025, year: int = 2025) -> pl.DataFrame:
             "dossier_note": rng.choice(["", "", "heronderzoek gepland", "zie dossier"]),
             "planted": plant or "",
         }
+        if plant == "volume" and (code.norm is None or code.norm.duration_months is not None):
+            plant = r["planted"] = ""  # trajectories have no volume band to exceed
         r["volume"] = volume_for(code, r["frequency"], (end - start).days + 1, rng,
                                  above=plant == "volume")
+        if plant in ("code_fit", "volume"):
+            r["outcome"] = "granted"
         if plant == "referrer":
             r["referrer_type"] = "06"
             r["outcome"] = "granted"
