@@ -272,12 +272,19 @@ def _no_stacking(facts: pl.DataFrame, notes: list[NotEvaluable]) -> pl.DataFrame
     if lacking:
         notes.append(NotEvaluable("dates", "dates.ijw_no_stacking", lacking,
                                   "ontbrekende gegevens: " + ", ".join(need)))
+    keys = ["client_id", "provider", "code"]
     g = (granted.filter(ok)
          .select(ROW, "decision_id", *need, pl.col("end_date").fill_null(_OPEN_END).alias("__end"))
-         .sort(["client_id", "provider", "code", "start_date", ROW]))
+         .sort([*keys, "start_date", ROW]))
+    # segmented running maximum without a window over string keys: groups are contiguous after
+    # the sort, so (group number << 32) + end rises across groups and its running max stays
+    # inside the current group
+    new_group = pl.any_horizontal([pl.col(k) != pl.col(k).shift(1) for k in keys]).fill_null(True)
+    g = g.with_columns(new_group.cum_sum().cast(pl.Int64).alias("__gid"))
+    comb = (pl.col("__gid") * (1 << 32) + pl.col("__end")).cum_max().shift(1)
     g = g.with_columns(
-        pl.col("__end").cum_max().shift(1).over(["client_id", "provider", "code"]).alias("__prev_end"),
-        pl.col("decision_id").shift(1).over(["client_id", "provider", "code"]).alias("__prev_id"))
+        pl.when((comb // (1 << 32)) == pl.col("__gid")).then(comb % (1 << 32)).alias("__prev_end"),
+        pl.when(~new_group).then(pl.col("decision_id").shift(1)).alias("__prev_id"))
     hit = g.filter((pl.col("start_date") <= pl.col("__prev_end")).fill_null(False))
     msg = pl.concat_str([
         pl.lit("Product "), pl.col("code"), pl.lit(" is voor dezelfde client en aanbieder "),
@@ -300,14 +307,17 @@ def _sequential_help(facts: pl.DataFrame, notes: list[NotEvaluable], gap_days: i
         notes.append(NotEvaluable("sequential_help", "sequential_help.providers_in_sequence", lacking,
                                   "ontbrekende gegevens: " + ", ".join(need)))
     g = (granted.filter(ok).select(ROW, "decision_id", *need).sort(["client_id", "start_date", "end_date", ROW]))
+    same = (pl.col("client_id") == pl.col("client_id").shift(1)).fill_null(False)
     g = g.with_columns(
-        pl.col("end_date").shift(1).over("client_id").alias("__prev_end"),
-        pl.col("provider").shift(1).over("client_id").alias("__prev_provider"),
-        pl.col("provider").n_unique().over("client_id").alias("__providers"),
+        pl.when(same).then(pl.col("end_date").shift(1)).alias("__prev_end"),
+        pl.when(same).then(pl.col("provider").shift(1)).alias("__prev_provider"),
     )
     gap = pl.col("start_date") - pl.col("__prev_end")
     hit = g.filter(((gap > 0) & (gap <= gap_days + 1) & (pl.col("provider") != pl.col("__prev_provider")))
                    .fill_null(False))
+    providers = (g.filter(pl.col("client_id").is_in(hit["client_id"].unique().implode()))
+                 .group_by("client_id").agg(pl.col("provider").n_unique().alias("__providers")))
+    hit = hit.join(providers, on="client_id", how="left")
     msg = pl.concat_str([
         pl.lit("De client krijgt vanaf "), _iso("start_date"), pl.lit(" hulp van aanbieder "),
         pl.col("provider"), pl.lit(", na hulp van aanbieder "), pl.col("__prev_provider"),
