@@ -354,44 +354,41 @@ class ColumnarEvaluator:
             ons.append(on)
             found.append(t is not None)
             amounts.append(int(t.amount * SCALE) if t is not None else None)
-        table = pl.DataFrame({"code": codes, "__on": ons, "code_in_force": found, "code_tariff": amounts},
-                             schema={"code": pl.Utf8, "__on": pl.Int64, "code_in_force": pl.Boolean,
-                                     "code_tariff": pl.Int64})
-        return (df.drop("code_in_force", "code_tariff")
-                .join(table, on=["code", "__on"], how="left", maintain_order="left"))
+        # an integer key (code number, date) and two hash lookups: no join on the wide table
+        index = {c: i for i, c in enumerate(self.codes)}
+        keys = [index[c] * (1 << 32) + o for c, o in zip(codes, ons)]
+        key = (pl.col("code").replace_strict(index, default=None, return_dtype=pl.Int64) * (1 << 32)
+               + pl.col("__on"))
+        return df.with_columns(
+            key.replace_strict(keys, found, default=None, return_dtype=pl.Boolean).alias("code_in_force"),
+            key.replace_strict(keys, amounts, default=None, return_dtype=pl.Int64).alias("code_tariff"))
 
     def _volume(self, df: pl.DataFrame) -> pl.DataFrame:
         """volume_norm_pct and volume_band: exact rationals, half-up, no float."""
         c = pl.col
-        num_parts: list[pl.Expr] = []
-        den_parts: list[pl.Expr] = []
         lo_map: dict[str, int] = {}
         hi_map: dict[str, int] = {}
         base = (c("volume").is_not_null() & c("frequency").is_not_null() & c("unit").is_not_null()
                 & (c("unit") == c("code_unit")).fill_null(False))
+        # pct = volume * K / (10**4 [* duration]); K = p/q per code and frequency (exact rationals)
+        kp: dict[str, int] = {}
+        kq: dict[str, int] = {}
         for code, n in self.norm.items():
             lo_map[code], hi_map[code] = n["lo"], n["hi"]
-            here = base & (c("code") == code).fill_null(False)
-            if n["traj"]:
-                # n trajectories of D months: decided / norm = volume, so pct = volume * 100
-                num_parts.append(pl.when(here).then(c("volume") * 100))
-                den_parts.append(pl.when(here).then(pl.lit(SCALE, dtype=pl.Int64)))
-                continue
             for freq, per in (("1", 91), ("2", 13), ("4", 3), ("6", 91)):
-                k = Fraction(per * 100) / n["n"] / SCALE
-                cond = here & (c("frequency") == freq)
-                if freq == "6":
-                    cond = cond & (c("duration_days") > 0).fill_null(False)
-                    den = c("duration_days") * k.denominator
-                else:
-                    den = pl.lit(k.denominator, dtype=pl.Int64)
-                num_parts.append(pl.when(cond).then(c("volume") * k.numerator))
-                den_parts.append(pl.when(cond).then(den))
-        if not num_parts:
+                k = Fraction(100, SCALE) if n["traj"] else Fraction(per * 100) / n["n"] / SCALE
+                kp[f"{code}|{freq}"], kq[f"{code}|{freq}"] = k.numerator, k.denominator
+        if not kp:
             return df.with_columns(pl.lit(None, dtype=pl.Int64).alias("volume_norm_pct"),
                                    pl.lit(None, dtype=pl.Utf8).alias("volume_band"))
-        num = pl.coalesce(num_parts)
-        den = pl.coalesce(den_parts)
+        traj = [code for code, n in self.norm.items() if n["traj"]]
+        key = pl.concat_str([c("code"), pl.lit("|"), c("frequency")])
+        p = key.replace_strict(kp, default=None, return_dtype=pl.Int64)
+        q = key.replace_strict(kq, default=None, return_dtype=pl.Int64)
+        by_duration = (c("frequency") == "6") & ~c("code").is_in(traj)
+        ok = base & p.is_not_null() & (~by_duration | (c("duration_days") > 0)).fill_null(False)
+        num = pl.when(ok).then(c("volume") * p)
+        den = pl.when(ok).then(pl.when(by_duration).then(c("duration_days") * q).otherwise(q))
         df = df.with_columns(num.alias("__num"), den.alias("__den"))
         # half-up (away from zero on .5), sign-safe
         sign = pl.when((c("__num") < 0) != (c("__den") < 0)).then(-1).otherwise(1)
@@ -640,10 +637,11 @@ class ColumnarEvaluator:
         conflict = pl.any_horizontal([s == "conflict" for s in stats]) if stats else pl.lit(False)
         gap = pl.any_horizontal([s == "no_rule_matched" for s in stats]) if stats else pl.lit(False)
         missing = self._missing.collect()
-        df = (facts.join(missing, on=ROW, how="left", maintain_order="left")
-              .join(sev, on=ROW, how="left", maintain_order="left")
-              .with_columns(c("__has_error").fill_null(False), c("__has_warning").fill_null(False),
-                            c("finding_count").fill_null(0)))
+        slim = (facts.select(ROW).join(missing, on=ROW, how="left", maintain_order="left")
+                .join(sev, on=ROW, how="left", maintain_order="left")
+                .with_columns(c("__has_error").fill_null(False), c("__has_warning").fill_null(False),
+                              c("finding_count").fill_null(0)))
+        df = facts.with_columns(slim.drop(ROW).get_columns())
         outcome = (pl.when(c("__missing").list.len() > 0).then(pl.lit("incomplete"))
                    .when(conflict).then(pl.lit("conflict"))
                    .when(gap).then(pl.lit("no_rule_matched"))
