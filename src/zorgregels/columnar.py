@@ -604,15 +604,21 @@ class ColumnarEvaluator:
                 if f not in derived:
                     pieces.append(pl.when((c(f"__status_{key}") == "missing") & c(f"__miss_{key}_{f}"))
                                   .then(pl.lit(f)))
+        # the list is built only for rows where some table lacked inputs (usually few)
+        any_missing = pl.any_horizontal([c(f"__status_{key}") == "missing" for key, _, _ in table_meta]) \
+            if table_meta else pl.lit(False)
         if pieces:
             missing = pl.concat_list(pieces).list.drop_nulls().list.unique(maintain_order=True)
         else:
             missing = pl.lit([], dtype=pl.List(pl.Utf8))
-        lf = lf.with_columns(missing.alias("__missing"))
+        full_lf = lf
+        lf = lf.filter(any_missing).with_columns(missing.alias("__missing"))
         frames.append(frame(c("__missing").list.len() > 0, SEQ_MISSING, "input.missing", "input", "error",
                             pl.concat_str([pl.lit("Ontbrekende gegevens; zonder deze geven de regels geen "
                                                   "advies: "), c("__missing").list.join(", ")]),
                             INPUT_BASIS))
+        self._missing = lf.select(ROW, "__missing")
+        lf = full_lf
         for ri, rule in enumerate(rules):
             exp = display_expr(rule.expected, style="value") if rule.expected else None
             act = display_expr(rule.actual, style="value") if rule.actual else None
@@ -621,7 +627,6 @@ class ColumnarEvaluator:
                 vt = FIELDS[rule.expected or rule.actual].type if (rule.expected or rule.actual) in FIELDS else "str"
             frames.append(frame(c(f"__fire_{ri}"), SEQ_RULE + ri, rule.id, rule.check, rule.severity,
                                 message_expr(rule.message), rule.basis, exp, act, vt))
-        self._missing = lf.select(ROW, "__missing")
         out = pl.concat(frames, how="vertical").sort([ROW, "seq"]).collect()
         return out
 
@@ -642,7 +647,7 @@ class ColumnarEvaluator:
                 .with_columns(c("__has_error").fill_null(False), c("__has_warning").fill_null(False),
                               c("finding_count").fill_null(0)))
         df = facts.with_columns(slim.drop(ROW).get_columns())
-        outcome = (pl.when(c("__missing").list.len() > 0).then(pl.lit("incomplete"))
+        outcome = (pl.when((c("__missing").list.len() > 0).fill_null(False)).then(pl.lit("incomplete"))
                    .when(conflict).then(pl.lit("conflict"))
                    .when(gap).then(pl.lit("no_rule_matched"))
                    .when(c("__has_error")).then(pl.lit("error"))
