@@ -29,6 +29,7 @@ class Field:
     derived: bool = False  # computed by the engine, never read from input
     doc: str = ""
     default: bool | None = None  # situation flags: not recorded means "no"
+    sources: tuple[str, ...] = ()  # input fields a derived fact is computed from
 
 
 REFERRER_TYPES = ("01", "02", "03", "04", "05", "06", "08")  # iJw COD327
@@ -44,7 +45,8 @@ _INPUT: list[Field] = [
     Field("client_id", "str", doc="pseudonym"),
     Field("bsn", "str", doc="never shown unmasked"),
     Field("birth_date", "date"),
-    Field("age", "int", doc="years at the start of care; derived from birth_date when absent"),
+    Field("age", "int", doc="years at the start of care; derived from birth_date when absent",
+          sources=("birth_date",)),
     Field("referrer_type", "str", REFERRER_TYPES, doc="iJw COD327"),
     Field("domains", "list", doc="care-question domains from the catalogue"),
     Field("complexity", "str", ("enkelvoudig", "meervoudig")),
@@ -83,10 +85,10 @@ _INPUT: list[Field] = [
 ]
 
 _DERIVED: list[Field] = [
-    Field("domain_count", "int", derived=True, doc="number of care-question domains"),
-    Field("primary_domain", "str", derived=True, doc="the first listed domain"),
-    Field("decision_term_days", "int", derived=True, doc="days from request to decision"),
-    Field("duration_days", "int", derived=True, doc="days from start to end, inclusive"),
+    Field("domain_count", "int", derived=True, sources=("domains",), doc="number of care-question domains"),
+    Field("primary_domain", "str", derived=True, sources=("domains",), doc="the first listed domain"),
+    Field("decision_term_days", "int", derived=True, sources=("decision_date", "request_date"), doc="days from request to decision"),
+    Field("duration_days", "int", derived=True, sources=("start_date", "end_date"), doc="days from start to end, inclusive"),
     Field("code_known", "bool", derived=True, doc="the decided code is in the catalogue"),
     Field("code_level", "int", derived=True, doc="ladder level of the decided code"),
     Field("code_perceel", "int", derived=True, doc="perceel of the decided code"),
