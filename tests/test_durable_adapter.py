@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zorgregels import Engine
-from zorgregels.compile import CompiledRule, CompiledRules, Stage
 from zorgregels.catalogue import Source
-from zorgregels.conditions import All, AnyOf, Cmp, Contains, Const, Not, OneOf, Present, Ref, holds
+from zorgregels.compile import CompiledRule, CompiledRules, Stage
+from zorgregels.conditions import All, AnyOf, Cmp, Const, Contains, Not, OneOf, Present, Ref, holds
 from zorgregels.durable_adapter import DurableRuntime, rule_key
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .catalogue import Catalogue  # noqa: E402
-from .diagnostics import CatalogueError, Diagnostic, InputError  # noqa: E402
-from .engine import Engine  # noqa: E402
-from .loader import check_catalogue, load_catalogue  # noqa: E402
-from .model import FORMAT_VERSION  # noqa: E402
-from .results import Decision, Finding, NotEvaluable, TraceStep  # noqa: E402
-from .tariffs import ThreeMonths, three_months  # noqa: E402
+from .catalogue import Catalogue
+from .diagnostics import CatalogueError, Diagnostic, InputError
+from .engine import Engine
+from .loader import check_catalogue, load_catalogue
+from .model import FORMAT_VERSION
+from .results import Decision, Finding, NotEvaluable, TraceStep
+from .tariffs import ThreeMonths, three_months
 
 __all__ = [
     "FORMAT_VERSION",

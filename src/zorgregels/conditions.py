@@ -67,17 +67,17 @@ class Present:
 
 @dataclass(frozen=True)
 class All:
-    items: tuple["Cond", ...]
+    items: tuple[Cond, ...]
 
 
 @dataclass(frozen=True)
 class AnyOf:
-    items: tuple["Cond", ...]
+    items: tuple[Cond, ...]
 
 
 @dataclass(frozen=True)
 class Not:
-    item: "Cond"
+    item: Cond
 
 
 @dataclass(frozen=True)

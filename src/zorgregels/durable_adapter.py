@@ -43,7 +43,7 @@ class _SynchronousHost(Host):
     """A durable-rules host without its timer threads: we use no timers, and the dispatch
     thread would otherwise compete with ``assert_fact`` for pending actions."""
 
-    def _run(self) -> None:  # noqa: D401 - overrides the thread start-up
+    def _run(self) -> None:
         return None
 
 

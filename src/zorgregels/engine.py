@@ -138,7 +138,7 @@ class Engine:
         return {"domains": set(self.catalogue.domains)}
 
     @classmethod
-    def from_path(cls, path: str | Path) -> "Engine":
+    def from_path(cls, path: str | Path) -> Engine:
         return cls(load_catalogue(path))
 
     @property
