@@ -10,7 +10,7 @@ import difflib
 import hashlib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
@@ -80,10 +80,11 @@ class _Loader:
         self.invalid_ids: set[str] = set()
 
     def error(self, code: str, message: str, file: str | None, data: Any = None,
-              path: tuple[Any, ...] = (), rule: str | None = None, severity: str = "error") -> None:
+              path: tuple[Any, ...] = (), rule: str | None = None,
+              severity: Literal["error", "warning", "info"] = "error") -> None:
         line, col = locate(data, path) if data is not None else (None, None)
         self.diags.append(Diagnostic(code=code, severity=severity, message=message, file=file,
-                                     line=line, column=col, rule=rule))  # type: ignore[arg-type]
+                                     line=line, column=col, rule=rule))
 
     def run(self) -> tuple[Catalogue | None, list[Diagnostic]]:
         if not self.root.exists():
@@ -214,9 +215,9 @@ class _Loader:
             for i, d in enumerate(rf.domains or []):
                 if claim("domain", d.id, name, data, ("domains", i)):
                     domains[d.id] = d
-            for i, r in enumerate(rf.referrer_types or []):
-                if claim("referrer_type", r.code, name, data, ("referrer_types", i)):
-                    referrers[r.code] = r
+            for i, ref in enumerate(rf.referrer_types or []):
+                if claim("referrer_type", ref.code, name, data, ("referrer_types", i)):
+                    referrers[ref.code] = ref
             for i, c in enumerate(rf.codes or []):
                 if claim("code", c.id, name, data, ("codes", i)):
                     codes[c.id] = c
@@ -296,7 +297,7 @@ class _Loader:
                        f"perceel {ladder[c.level].perceel}", name, data, path + ("perceel",),
                        rule=c.id, severity="warning")
         spans = sorted(enumerate(c.tariffs), key=lambda it: it[1].valid_from)
-        for (_, a), (j, b) in zip(spans, spans[1:]):
+        for (_, a), (j, b) in zip(spans, spans[1:], strict=False):
             if a.valid_to is None or b.valid_from <= a.valid_to:
                 self.error("tariff.overlap",
                            f"code {c.id}: tarief vanaf {b.valid_from} overlapt met tarief vanaf "
