@@ -263,7 +263,7 @@ tr[hidden]{display:none}
 }
 """
 
-JS = """
+JS = r"""
 (function(){
  var rows=[].slice.call(document.querySelectorAll('tbody tr'));
  var lv=document.getElementById('f-level'),pc=document.getElementById('f-perceel'),
