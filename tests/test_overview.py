@@ -309,7 +309,7 @@ def _chromium(*args: str, timeout: int = 90) -> subprocess.CompletedProcess[str]
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
              "--disable-component-update", "--disable-sync", "--no-first-run",
              f"--user-data-dir={profile}", *args],
-            capture_output=True, text=True, timeout=timeout)
+            capture_output=True, text=True, timeout=timeout, check=False)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
 

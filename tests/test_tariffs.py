@@ -7,15 +7,16 @@ from fractions import Fraction
 
 import pytest
 
+from zorgregels.ijw import UNITS
 from zorgregels.model import Code
 from zorgregels.tariffs import (
     UNIT_TABLE,
     convert_volume,
     decided_units_3m,
     hours_per_unit,
+    norm_units_3m,
     normalise,
     normalise_decision,
-    norm_units_3m,
     round_half_up,
     round_money,
     three_months,
@@ -23,7 +24,6 @@ from zorgregels.tariffs import (
     units_3m,
     volume_norm_pct,
 )
-from zorgregels.ijw import UNITS
 
 D = Decimal
 

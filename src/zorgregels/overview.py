@@ -18,8 +18,21 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from .catalogue import Catalogue, ParsedRow, ParsedTable
-from .conditions import All, AnyOf, Cmp, Cond, Const, Contains, Not, OneOf, Present, Ref, fields_of
-from .conditions import from_fact_value, holds
+from .conditions import (
+    All,
+    AnyOf,
+    Cmp,
+    Cond,
+    Const,
+    Contains,
+    Not,
+    OneOf,
+    Present,
+    Ref,
+    fields_of,
+    from_fact_value,
+    holds,
+)
 from .fields import FIELDS
 from .ijw import PRODUCT_CATEGORIES, UNITS
 from .model import Code
@@ -144,7 +157,7 @@ class TariffTable(BaseModel):
         for r in self.rows:
             d = r.model_dump(mode="json")
             if self.compare is None:
-                for k in [k for k in d if k.startswith("compare_") or k.startswith("change")]:
+                for k in [k for k in d if k.startswith(("compare_", "change"))]:
                     del d[k]
             out.append(d)
         return out

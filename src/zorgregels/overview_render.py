@@ -145,8 +145,8 @@ def render_md(t: TariffTable) -> str:
             ("Aanbieders", ", ".join(r.provider_types) or MISSING),
             ("Doelgroepen", "; ".join(r.target_groups) or MISSING),
             ("Methodieken", "; ".join(r.methods) or MISSING),
-            ("Cliënttevredenheid", f"{nl_number(r.satisfaction)} (schaal 1-10)"
-             if r.satisfaction is not None else MISSING),
+            ("Cliënttevredenheid", (f"{nl_number(r.satisfaction)} (schaal 1-10)"
+                                if r.satisfaction is not None else MISSING)),
         ]
         if r.reason:
             items.append(("Niet te geven", r.reason))
@@ -319,8 +319,8 @@ def _options(pairs: list[tuple[str, str]], all_label: str) -> str:
 
 
 def _row_html(t: TariffTable, r: TariffRow) -> str:
-    badges = [f'<span class="badge{" light" if r.light_help else ""}">trede {r.level} · '
-              f'{_e(r.level_name)}</span>',
+    badges = [(f'<span class="badge{" light" if r.light_help else ""}">trede {r.level} · '
+               f'{_e(r.level_name)}</span>'),
               (f'<span class="badge">perceel {r.perceel}</span>' if r.perceel is not None
                else '<span class="badge">geen perceel</span>')]
     fits = []
@@ -367,12 +367,12 @@ def _row_html(t: TariffTable, r: TariffRow) -> str:
         f'<td data-label="Eenheid"><div>{unit}</div></td>',
         f'<td class="num" data-label="Tarief per eenheid"><div class="nw">{_e(nl_money(r.tariff)) or _missing("geen")}</div></td>',
         f'<td data-label="Norm"><div>{_e(r.norm_text) if r.norm_text else _missing("geen norm")}</div></td>',
-        f'<td class="num" data-label="Tarief per 3 maanden"><div class="big nw">'
-        f'{_e(nl_money(r.tariff_3m)) or _missing("niet te geven")}</div></td>',
-        f'<td class="num" data-label="Directe uren per 3 maanden"><div class="big nw">'
-        f'{_e(_hours(r.hours_3m)) or _missing("niet te geven")}</div></td>',
-        f'<td class="num" data-label="Wachttijd"><div class="nw">'
-        f'{_e(_weeks(r)) or _missing()}</div></td>',
+        (f'<td class="num" data-label="Tarief per 3 maanden"><div class="big nw">'
+         f'{_e(nl_money(r.tariff_3m)) or _missing("niet te geven")}</div></td>'),
+        (f'<td class="num" data-label="Directe uren per 3 maanden"><div class="big nw">'
+         f'{_e(_hours(r.hours_3m)) or _missing("niet te geven")}</div></td>'),
+        (f'<td class="num" data-label="Wachttijd"><div class="nw">'
+         f'{_e(_weeks(r)) or _missing()}</div></td>'),
     ]
     if t.compare:
         if r.change is not None:

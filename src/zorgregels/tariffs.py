@@ -45,7 +45,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
-from typing import Union
 
 from .ijw import FREQUENCIES, UNITS
 from .model import Code, Norm
@@ -55,7 +54,7 @@ DAYS_3M = Decimal(91)
 MONTHS_3M = Decimal(3)
 CENT = Decimal("0.01")
 
-Number = Union[Decimal, int, Fraction]
+Number = Decimal | int | Fraction
 
 #: direct hours in one unit, where the unit itself says it (minute, hour, dagdeel of 4 hours)
 FIXED_HOURS: dict[str, Fraction] = {
@@ -113,7 +112,7 @@ UNIT_TABLE: dict[str, UnitSpec] = {
 
 def exact(value: Number) -> Fraction:
     """An exact rational from a Decimal, int or Fraction; floats and non-finite values refused."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError(f"verwacht Decimal, int of Fraction, kreeg {value!r}")
     if isinstance(value, Decimal) and not value.is_finite():
         raise ValueError(f"{value} is geen eindig getal")
@@ -404,7 +403,7 @@ __all__ = [
     "round_money",
     "three_months",
     "to_decimal",
-    "units_3m",
     "unit_hours",
+    "units_3m",
     "volume_norm_pct",
 ]
