@@ -45,6 +45,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from functools import lru_cache
 
 from .ijw import FREQUENCIES, UNITS
 from .model import Code, Norm
@@ -371,10 +372,17 @@ def normalise_decision(code: Code, volume: Number, frequency: str, unit: str,
                      trajectory_months=months, hours_per_unit=hpu)
 
 
+@lru_cache(maxsize=4096)
+def _norm_units(unit: str, norm: Norm | None) -> Fraction | None:
+    # a batch asks for the same few norms again and again; Norm and unit decide the answer
+    probe = Code.model_construct(id="00A00", name="", category="00", unit=unit, level=0, norm=norm)
+    return normalise_norm(probe, None).units_3m
+
+
 def volume_norm_pct(volume: Decimal, frequency: str, duration_days: int | None,
                     unit: str, code: Code) -> int | None:
     """Decided intensity as a whole percentage (half-up) of the code's norm."""
-    norm = normalise_norm(code, None).units_3m
+    norm = _norm_units(code.unit, code.norm)
     decided = _decided_units(volume, frequency, duration_days, unit, code)
     if norm is None or decided is None or norm == 0:
         return None
