@@ -108,7 +108,7 @@ def main() -> None:
         print(f"overview {label} ({n} codes): tariff_table with compare {t * 1000:.1f} ms median")
         table = tariff_table(catalogue, AS_OF, dt.date(2024, 1, 1))
         for fmt in FORMATS:
-            t = median_time(lambda f=fmt: render(table, f), args.runs)
+            t = median_time(lambda f=fmt, tb=table: render(tb, f), args.runs)
             size = len(render(table, fmt).encode("utf-8"))
             print(f"  render {fmt:5}: {t * 1000:7.1f} ms median, {size / 1024:8.1f} KiB")
 
