@@ -106,31 +106,31 @@ class TariffRow(BaseModel):
     provider_types: list[str] = []
     target_groups: list[str] = []
     care_questions: list[CareQuestion] = []
-    domains: list[str] = Field([], description="domains of the care questions the code fits")
+    domains: list[str] = Field(default_factory=list, description="domains of the care questions the code fits")
     unit: str = Field(description="iJw eenheid (WJ756)")
     unit_name: str
-    tariff: Decimal | None = Field(None, description="euro per unit on the reference date")
+    tariff: Decimal | None = Field(default=None, description="euro per unit on the reference date")
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     tariff_note: str | None = None
-    norm: dict[str, Any] | None = Field(None, description="the norm as declared in the catalogue")
+    norm: dict[str, Any] | None = Field(default=None, description="the norm as declared in the catalogue")
     norm_text: str | None = None
     hours_per_unit: Decimal | None = None
-    units_3m: Decimal | None = Field(None, description="units per 3 months at norm (4 decimals)")
-    tariff_3m: Decimal | None = Field(None, description="euro per 3-month treatment at norm, cents")
-    hours_3m: Decimal | None = Field(None, description="direct hours per 3 months at norm (2 decimals)")
+    units_3m: Decimal | None = Field(default=None, description="units per 3 months at norm (4 decimals)")
+    tariff_3m: Decimal | None = Field(default=None, description="euro per 3-month treatment at norm, cents")
+    hours_3m: Decimal | None = Field(default=None, description="direct hours per 3 months at norm (2 decimals)")
     waiting_weeks: int | None = None
     methods: list[str] = []
     satisfaction: Decimal | None = None
-    missing: list[str] = Field([], description="optional catalogue data not recorded for the code")
-    reason: str | None = Field(None, description="why a figure cannot be given")
+    missing: list[str] = Field(default_factory=list, description="optional catalogue data not recorded for the code")
+    reason: str | None = Field(default=None, description="why a figure cannot be given")
     compare_tariff: Decimal | None = None
     compare_valid_from: dt.date | None = None
     compare_valid_to: dt.date | None = None
     compare_tariff_3m: Decimal | None = None
-    change: Decimal | None = Field(None, description="unit tariff on as_of minus on compare")
-    change_pct: Decimal | None = Field(None, description="change in percent of the compare tariff")
-    change_3m: Decimal | None = Field(None, description="tariff_3m minus compare_tariff_3m")
+    change: Decimal | None = Field(default=None, description="unit tariff on as_of minus on compare")
+    change_pct: Decimal | None = Field(default=None, description="change in percent of the compare tariff")
+    change_3m: Decimal | None = Field(default=None, description="tariff_3m minus compare_tariff_3m")
     compare_reason: str | None = None
 
 
@@ -177,7 +177,7 @@ def nl_number(value: Decimal | int | None, places: int | None = None) -> str:
     sign = "-" if text.startswith("-") else ""
     text = text.lstrip("-")
     whole, _, frac = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
