@@ -169,3 +169,24 @@ def test_the_old_entry_points_still_answer():
     assert norm_units_3m(c) == (D(585), None)
     assert hours_per_unit(c) == to_decimal(Fraction(1, 60))
     assert hours_per_unit(code("14", {"per_week": "7"}, "2")) == D(2)
+
+
+@pytest.mark.parametrize(
+    "volume, unit, pct, fired",
+    [("2", "04", 100, set()), ("4", "04", 200, {"tariff.volume_above_norm"}),
+     ("120", "01", 100, {"tariff.unit_differs"}), ("0.5", "04", 25, {"tariff.volume_below_norm"})],
+)
+def test_the_tariff_check_of_a_decision_uses_the_same_normalisation(volume, unit, pct, fired):
+    from pathlib import Path
+
+    from zorgregels import Engine
+
+    engine = Engine.from_path(Path(__file__).resolve().parents[1] / "rules")
+    record = {"decision_id": "d1", "birth_date": "2012-05-01", "domains": ["gedrag"], "severity": "matig",
+                  "referrer_type": "02", "decision_date": "2025-02-01", "request_date": "2025-01-15",
+                  "outcome": "granted", "code": "45B10", "perceel": 2, "provider_type": "instelling",
+                  "volume": volume, "unit": unit, "frequency": "2", "tariff": "72.52",
+                  "start_date": "2025-02-01", "end_date": "2025-07-31"}
+    d = engine.evaluate(record)
+    assert d.facts["volume_norm_pct"] == pct
+    assert {f.rule for f in d.findings if f.check == "tariff"} == fired
