@@ -182,11 +182,11 @@ def test_the_tariff_check_of_a_decision_uses_the_same_normalisation(volume, unit
     from zorgregels import Engine
 
     engine = Engine.from_path(Path(__file__).resolve().parents[1] / "rules")
-    record = {"decision_id": "d1", "birth_date": "2012-05-01", "domains": ["gedrag"], "severity": "matig",
-                  "referrer_type": "02", "decision_date": "2025-02-01", "request_date": "2025-01-15",
-                  "outcome": "granted", "code": "45B10", "perceel": 2, "provider_type": "instelling",
-                  "volume": volume, "unit": unit, "frequency": "2", "tariff": "72.52",
-                  "start_date": "2025-02-01", "end_date": "2025-07-31"}
+    record = {"decision_id": "d1", "birth_date": "2012-05-01", "domains": ["gedrag"],
+              "severity": "matig", "referrer_type": "02", "decision_date": "2025-02-01",
+              "request_date": "2025-01-15", "outcome": "granted", "code": "45B10", "perceel": 2,
+              "provider_type": "instelling", "volume": volume, "unit": unit, "frequency": "2",
+              "tariff": "72.52", "start_date": "2025-02-01", "end_date": "2025-07-31"}
     d = engine.evaluate(record)
     assert d.facts["volume_norm_pct"] == pct
     assert {f.rule for f in d.findings if f.check == "tariff"} == fired
