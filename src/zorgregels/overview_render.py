@@ -238,7 +238,7 @@ td.main{min-width:280px}
 .adv-tag{font-size:.72rem;background:var(--accent);color:#fff;border-radius:8px;padding:0 6px;margin-left:4px}
 .big{font-weight:700;font-size:1.02rem}
 .missing{color:var(--muted);font-style:italic}
-.reason{color:var(--bad);font-size:.85rem}
+.reason{color:#7a4a00;font-size:.85rem;background:#fff8e6;border-radius:4px;padding:2px 6px;margin-top:4px}
 .up{color:var(--bad)}.down{color:var(--good)}
 details{margin-top:4px;font-size:.88rem}
 details summary{cursor:pointer;color:var(--accent)}
@@ -249,6 +249,9 @@ footer{color:var(--muted);font-size:.8rem;padding:16px}
 tr[hidden]{display:none}
 @media (max-width:820px){
  body{font-size:16px}
+ h1{font-size:1.25rem}
+ .explain{font-size:.86rem;margin:6px 0 8px}
+ .note{padding:8px 10px;font-size:.92rem}
  .filters{position:static}
  .filters label{flex:1 1 140px}
  .filters select,.filters input{min-width:0;width:100%}
@@ -353,7 +356,7 @@ def _row_html(t: TariffTable, r: TariffRow) -> str:
     if r.tariff_note:
         detail_rows.append(("Toelichting tarief", _e(r.tariff_note)))
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in detail_rows)
-    reason = f'<div class="reason">{_e(r.reason)}</div>' if r.reason else ""
+    reason = f'<div class="reason">Niet te geven: {_e(r.reason)}</div>' if r.reason else ""
     missing_names = [OPTIONAL_DATA[m] for m in r.missing]
     missing_note = (f'<div class="small">Niet vastgelegd: {_e(", ".join(missing_names))}</div>'
                     if missing_names else "")
