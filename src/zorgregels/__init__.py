@@ -27,10 +27,12 @@ __all__ = [
     "Finding",
     "InputError",
     "NotEvaluable",
+    "TariffTable",
     "ThreeMonths",
     "TraceStep",
     "__version__",
     "check_catalogue",
     "load_catalogue",
+    "tariff_table",
     "three_months",
 ]
