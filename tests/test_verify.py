@@ -297,3 +297,44 @@ def test_planted_overlap_is_found_with_both_rows(tmp_path_factory, cuts, split, 
     assert [d.witness["rows"] for d in overlaps] == [[i + 1, len(rows)]]
     fact = overlaps[0].witness["input"]
     assert holds(cat.tables[0].rows[i].cond, fact) and holds(cat.tables[0].rows[-1].cond, fact)
+
+
+# ---------------------------------------------------------------- the fast matcher is holds()
+
+
+def _fact_strategy(cat):
+    from zorgregels.fields import FIELDS
+
+    def value(name):
+        f = FIELDS[name]
+        if f.type == "bool":
+            return st.booleans()
+        if name == "primary_domain":
+            return st.sampled_from(sorted(cat.domains))
+        if name == "level":
+            return st.sampled_from(sorted(cat.ladder))
+        if f.values:
+            return st.sampled_from([int(v) for v in f.values] if f.type == "int" else list(f.values))
+        return st.integers(-2, 40)
+
+    names = sorted({n for t in cat.tables for n in t.table.inputs}
+                   | {"complexity"})
+    return st.fixed_dictionaries({}, optional={n: value(n) for n in names})
+
+
+_EXAMPLE = load_catalogue(ROOT / "rules")
+
+
+@settings(max_examples=60, deadline=None)
+@given(facts=st.lists(_fact_strategy(_EXAMPLE), min_size=1, max_size=40))
+def test_row_matcher_agrees_with_holds(facts):
+    from zorgregels.compile import compile_catalogue
+    from zorgregels.verify import RowMatcher
+
+    for table in (t for s in compile_catalogue(_EXAMPLE).stages for t in s.tables):
+        got = RowMatcher(table).match(facts)
+        for fact, rows in zip(facts, got):
+            consulted = all(f in fact for f in table.inputs) and (
+                table.applies_when is None or holds(table.applies_when, fact))
+            want = [r.index for r in table.rows if holds(r.cond, fact)] if consulted else []
+            assert rows == want, (table.id, fact)

@@ -27,17 +27,17 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .catalogue import Catalogue
 from .compile import POST_DERIVED, CompiledRow, CompiledTable, compile_catalogue, table_reads
-from .conditions import All, AnyOf, Cmp, Cond, Contains, Not, OneOf, Present, Ref, describe, holds
+from .conditions import All, AnyOf, Cmp, Cond, Const, Contains, Not, OneOf, Present, Ref, describe, holds
 from .diagnostics import Diagnostic
 from .engine import TableResult, display, post_derive, resolve_table
 from .fields import FIELDS
-from .yamlio import load_yaml, locate
 
 #: No input can make these fields smaller (a derived count exists only for a non-empty list).
 FIELD_MIN: dict[str, int] = {
@@ -300,15 +300,102 @@ def _tuple_lists(d: dict[str, Any]) -> dict[str, Any]:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
 
 
-def _evaluate(table: CompiledTable, fact: dict[str, Any]) -> tuple[TableResult, list[int]]:
-    present = all(f in fact for f in table.inputs)
-    applies = table.applies_when is None or holds(table.applies_when, fact)
-    matched = [r.index for r in table.rows if holds(r.cond, fact)] if present and applies else []
-    return resolve_table(table, fact, matched, applies), matched
+def _mask(indexes: list[int], n: int) -> int:
+    bits = bytearray((n + 7) // 8)
+    for i in indexes:
+        bits[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(bits, "little")
+
+
+class RowMatcher:
+    """Which rows of a table hold on each of many inputs, exactly as ``holds`` says.
+
+    Each leaf test (a comparison on one field) is decided by ``holds`` once per distinct value of
+    its field; the results are bit sets over the inputs, combined with and/or/not as ``holds``
+    combines them. The same answers as calling ``holds(row, fact)`` for every pair, without the
+    rows x inputs calls.
+    """
+
+    def __init__(self, table: CompiledTable):
+        self.table = table
+
+    def match(self, facts: list[dict[str, Any]]) -> list[list[int]]:
+        n = len(facts)
+        if n == 0:
+            return []
+        full = (1 << n) - 1
+        by_value: dict[str, dict[Any, int]] = {}
+        leaves: dict[Cond, int] = {}
+
+        def values_of(name: str) -> dict[Any, int]:
+            if name not in by_value:
+                idx: dict[Any, list[int]] = {}
+                for i, f in enumerate(facts):
+                    idx.setdefault(f.get(name), []).append(i)
+                by_value[name] = {v: _mask(ix, n) for v, ix in idx.items()}
+            return by_value[name]
+
+        def leaf(c: Cond) -> int:
+            if c not in leaves:
+                if isinstance(c, Const):
+                    leaves[c] = full if c.value else 0
+                elif isinstance(c, Cmp) and isinstance(c.value, Ref):
+                    leaves[c] = _mask([i for i, f in enumerate(facts) if holds(c, f)], n)
+                else:
+                    m = 0
+                    for v, vm in values_of(c.field).items():  # type: ignore[union-attr]
+                        if holds(c, {} if v is None else {c.field: v}):  # type: ignore[union-attr]
+                            m |= vm
+                    leaves[c] = m
+            return leaves[c]
+
+        def mask(c: Cond) -> int:
+            if isinstance(c, All):
+                m = full
+                for item in c.items:
+                    m &= mask(item)
+                return m
+            if isinstance(c, AnyOf):
+                m = 0
+                for item in c.items:
+                    m |= mask(item)
+                return m
+            if isinstance(c, Not):
+                return full & ~mask(c.item)
+            return leaf(c)
+
+        present = full
+        for name in self.table.inputs:
+            present &= full & ~values_of(name).get(None, 0)
+        if self.table.applies_when is not None:
+            present &= mask(self.table.applies_when)
+        matched: list[list[int]] = [[] for _ in range(n)]
+        for r in self.table.rows:
+            bits = format(mask(r.cond) & present, "b")[::-1]
+            i = bits.find("1")
+            while i != -1:
+                matched[i].append(r.index)
+                i = bits.find("1", i + 1)
+        return matched
+
+
+def evaluate_many(table: CompiledTable, facts: list[dict[str, Any]],
+                  matcher: RowMatcher | None = None) -> list[tuple[TableResult, list[int]]]:
+    """The table's result (engine hit-policy semantics) on each input."""
+    matched = (matcher or RowMatcher(table)).match(facts)
+    out = []
+    for fact, rows in zip(facts, matched):
+        applies = table.applies_when is None or holds(table.applies_when, fact)
+        out.append((resolve_table(table, fact, rows, applies), rows))
+    return out
 
 
 def analyse(cat: Catalogue, tables: list[CompiledTable], domains: Domains) -> dict[str, TableAnalysis]:
-    """Run the tables in stage order over every combination of representative root values."""
+    """Run the tables in stage order over every combination of representative root values.
+
+    States are tuples over the fields still needed by later tables; each table is evaluated
+    once per distinct input it receives, and its outputs are carried to the next stage.
+    """
     needed_after: list[set[str]] = []
     for i in range(len(tables)):
         later: set[str] = set()
@@ -321,6 +408,9 @@ def analyse(cat: Catalogue, tables: list[CompiledTable], domains: Domains) -> di
     out: dict[str, TableAnalysis] = {}
     for i, t in enumerate(tables):
         reads = sorted(table_reads(t))
+        extras = [e for o in t.outputs for e in POST_DERIVED.get(o, ())]
+        if "code_allowed" in needed_after[i] and "allowed_codes" in t.outputs and "code" not in reads:
+            reads.append("code")  # code_allowed follows from the decided code
         touch = reads + [o for o in t.outputs if o not in reads]
         # a root field enters at the first table that reads or writes it (a given value is kept)
         new = [f for f in touch if f not in introduced and domains.is_root(f)
@@ -328,7 +418,7 @@ def analyse(cat: Catalogue, tables: list[CompiledTable], domains: Domains) -> di
         size = len(states)
         for f in new:
             size *= len(domains.values(f, True))
-        ta = TableAnalysis(t, reads)
+        ta = TableAnalysis(t, [f for f in reads if f in table_reads(t)])
         out[t.id] = ta
         if size > MAX_STATES:
             ta.too_large = True
@@ -339,24 +429,33 @@ def analyse(cat: Catalogue, tables: list[CompiledTable], domains: Domains) -> di
                       for key, origin in states.items() for v in vals}
             live.append(f)
             introduced.add(f)
-        nxt_live = [f for f in live if f in needed_after[i]]
-        for o in list(t.outputs) + [e for o in t.outputs for e in POST_DERIVED.get(o, ())]:
-            if o not in live and o in needed_after[i] and o not in nxt_live:
-                nxt_live.append(o)
-        nxt: dict[tuple[Any, ...], dict[str, Any]] = {}
-        memo: dict[tuple[Any, ...], tuple[TableResult, list[int]]] = {}
+        pos = {f: j for j, f in enumerate(live)}
+        # a value the referrer gave for a field this table writes is kept: it belongs to the input
+        reads = reads + [o for o in t.outputs if o not in reads and o in pos]
+        # the distinct inputs this table receives, each with the first full input behind it
+        by_pk: dict[tuple[Any, ...], tuple[int, dict[str, Any]]] = {}
+        pk_of: list[tuple[Any, ...]] = []
         for key, origin in states.items():
-            fact = {f: v for f, v in zip(live, key) if v is not None}
-            pk = tuple(fact.get(f) for f in reads)
-            if pk not in memo:
-                memo[pk] = _evaluate(t, fact)
-                proj = {f: fact[f] for f in reads if f in fact}
-                ta.seen[pk] = Seen(proj, origin, *memo[pk])
-            res, _ = memo[pk]
-            after = dict(fact)
-            after.update(_tuple_lists(res.outputs))
-            after.update(_tuple_lists(post_derive(after, cat)))
-            nk = tuple(after.get(f) for f in nxt_live)
+            pk = tuple(key[pos[f]] if f in pos else None for f in reads)
+            pk_of.append(pk)
+            if pk not in by_pk:
+                by_pk[pk] = (len(by_pk), origin)
+        facts = [{f: v for f, v in zip(reads, pk) if v is not None} for pk in by_pk]
+        results = evaluate_many(t, facts)
+        after: list[dict[str, Any]] = []
+        for (pk, (j, origin)), fact, (res, rows) in zip(by_pk.items(), facts, results):
+            ta.seen[pk] = Seen({f: fact[f] for f in ta.reads if f in fact}, origin, res, rows)
+            a = dict(fact)
+            a.update(_tuple_lists(res.outputs))
+            a.update(_tuple_lists(post_derive(a, cat)))
+            after.append(a)
+        written = set(t.outputs) | set(extras)
+        nxt_live = [f for f in live if f in needed_after[i]]
+        nxt_live += [o for o in list(t.outputs) + extras if o not in nxt_live and o in needed_after[i]]
+        nxt: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for (key, origin), pk in zip(states.items(), pk_of):
+            a = after[by_pk[pk][0]]
+            nk = tuple(a.get(f) if f in written else key[pos[f]] for f in nxt_live)  # noqa: E501
             nxt.setdefault(nk, origin)
         live, states = nxt_live, nxt
     return out
@@ -378,22 +477,28 @@ def local_product(table: CompiledTable, domains: Domains, fields: list[str]) -> 
 
 
 class _Lines:
-    """Line numbers inside the YAML files (inputs of a table), read once per file."""
+    """Line of a table's ``inputs`` entry, found in the file text below the table's own line
+    (re-parsing the YAML with positions would cost more than the whole verification)."""
 
     def __init__(self) -> None:
-        self._files: dict[str, Any] = {}
+        self._files: dict[str, list[str]] = {}
 
-    def table_path(self, file: str, table_id: str, sub: tuple[Any, ...]) -> int | None:
-        if file not in self._files:
-            data, _ = load_yaml(Path(file)) if Path(file).exists() else (None, [])
-            self._files[file] = data
-        data = self._files[file]
-        tables = data.get("tables") if isinstance(data, dict) else None
-        if not isinstance(tables, list):
+    def input_line(self, file: str, table_line: int | None, j: int) -> int | None:
+        if table_line is None:
             return None
-        for i, t in enumerate(tables):
-            if isinstance(t, dict) and t.get("id") == table_id:
-                return locate(data, ("tables", i) + sub)[0]
+        if file not in self._files:
+            p = Path(file)
+            self._files[file] = p.read_text(encoding="utf-8").splitlines() if p.is_file() else []
+        lines = self._files[file]
+        for n in range(table_line - 1, len(lines)):
+            text = lines[n].split("#", 1)[0]
+            if n > table_line - 1 and text.lstrip().startswith("- id:"):
+                return None  # the next table
+            if re.match(r"^\s*(- )?inputs:", text):
+                if "[" in text:
+                    return n + 1
+                items = [m for m in range(n + 1, len(lines)) if lines[m].strip().startswith("- ")]
+                return items[j] + 1 if j < len(items) else n + 1
         return None
 
 
@@ -562,7 +667,7 @@ def _check_table(t: CompiledTable, ta: TableAnalysis, domains: Domains, lines: _
     # columns that decide nothing: changing the input never changes the table's result
     facts = local_product(t, domains, ta.reads)
     if facts is not None:
-        results = [(f, _signature(_evaluate(t, f)[0])) for f in facts]
+        results = [(f, _signature(res)) for f, (res, _) in zip(facts, evaluate_many(t, facts))]
         for j, col in enumerate(t.inputs):
             groups: dict[tuple[Any, ...], set[Any]] = {}
             example: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -577,7 +682,7 @@ def _check_table(t: CompiledTable, ta: TableAnalysis, domains: Domains, lines: _
             some = next(iter(example.values()))
             why = ("geen rij noemt deze kolom" if not mentioned else
                    "de rijen die de kolom noemen geven voor elke waarde dezelfde uitkomst")
-            line = lines.table_path(t.source.file, t.id, ("inputs", j)) or t.source.line
+            line = lines.input_line(t.source.file, t.source.line, j) or t.source.line
             diags.append(Diagnostic(
                 code="table.dead_column", severity="warning", file=t.source.file, line=line,
                 rule=t.id, message=f"tabel {t.id}: kolom {col} beslist niets ({why}); bij "
