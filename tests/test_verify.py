@@ -3,6 +3,7 @@ that really shows it, and nothing reported on the example catalogue."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -203,7 +204,7 @@ codes:
 def _partition(cuts: list[int]) -> list[dict]:
     """Age intervals that cover every integer exactly once."""
     parts = [{"less_than": cuts[0]}]
-    for lo, hi in zip(cuts, cuts[1:]):
+    for lo, hi in itertools.pairwise(cuts):
         parts.append({"at_least": lo, "less_than": hi})
     parts.append({"at_least": cuts[-1]})
     return parts
@@ -338,3 +339,24 @@ def test_row_matcher_agrees_with_holds(facts):
                 table.applies_when is None or holds(table.applies_when, fact))
             want = [r.index for r in table.rows if holds(r.cond, fact)] if consulted else []
             assert rows == want, (table.id, fact)
+
+
+def test_applies_when_and_upstream_both_explain_rows_that_never_fire(tmp_path: Path):
+    # consult the ladder only without crisis: its crisis row can never fire (applies_when), and
+    # downstream the code rows for crisis never fire either (no level is set in a crisis), so
+    # the crisis codes become unreachable
+    def no_crisis(tables):
+        tables["ladder_level"]["applies_when"] = {"crisis": False}
+
+    cat = load_catalogue(_example_copy(tmp_path, no_crisis))
+    diags = verify_catalogue(cat)
+    never = [d for d in diags if d.code == "table.row_never_fires"]
+    (ladder,) = [d for d in never if d.rule == "ladder_level"]
+    assert ladder.witness["unreachable_input"] == {"crisis": True}
+    assert "alleen geraadpleegd als crisis = False" in ladder.message
+    code_rows = [d for d in never if d.rule == "code_choice"]
+    assert sorted(d.witness["unreachable_input"]["level"] for d in code_rows) == [3, 4]
+    assert all(d.witness["unreachable_input"]["crisis"] is True for d in code_rows)
+    assert all("tabellen ervoor" in d.message for d in code_rows)
+    assert sorted(d.rule for d in diags if d.code == "code.unreachable") == ["46A01", "46A02"]
+    assert not [d for d in diags if d.severity == "error"]

@@ -231,10 +231,10 @@ def register_entry(cat: Catalogue, *, status: str = "In ontwikkeling", organisat
         + "Het algoritme neemt zelf geen besluit en weigert geen hulp."
     )
     afwegingen = [
-        "Matched care, geen stepped care: de tabellen geven meteen de passende intensiteit; "
-        "zwaardere hulp hangt nooit af van het eerst proberen van lichtere hulp.",
-        "Een budgetplafond geeft alleen een waarschuwing, nooit een grond om noodzakelijke hulp te "
-        "weigeren.",
+        ("Matched care, geen stepped care: de tabellen geven meteen de passende intensiteit; "
+         "zwaardere hulp hangt nooit af van het eerst proberen van lichtere hulp."),
+        ("Een budgetplafond geeft alleen een waarschuwing, nooit een grond om noodzakelijke hulp te "
+         "weigeren."),
     ]
     if forbidden:
         afwegingen.append("Verboden afwijzingsgronden worden gemeld: "
@@ -336,11 +336,11 @@ def _md_value(value: Any) -> str:
 def to_markdown(entry: dict[str, Any]) -> str:
     v = entry["velden"]
     add = entry["aanvullingen"]
-    out = [f"# {v['Naam']}", "",
-           f"Beschrijving volgens de {entry['standaard']}, afgeleid uit de regels "
-           f"(bundle hash `{entry['afgeleid_van']['bundle_hash'][:12]}`, zorgregels "
-           f"{entry['afgeleid_van']['zorgregels']}). Velden die alleen een mens kan invullen staan "
-           f"als _{NOT_FILLED}_.", ""]
+    intro = (f"Beschrijving volgens de {entry['standaard']}, afgeleid uit de regels "
+             f"(bundle hash `{entry['afgeleid_van']['bundle_hash'][:12]}`, zorgregels "
+             f"{entry['afgeleid_van']['zorgregels']}). Velden die alleen een mens kan invullen "
+             f"staan als _{NOT_FILLED}_.")
+    out = [f"# {v['Naam']}", "", intro, ""]
     if entry["in_te_vullen"]:
         out += ["> Nog in te vullen door de organisatie: " + ", ".join(entry["in_te_vullen"]) + ".", ""]
     for section, names in SECTIONS.items():
@@ -349,8 +349,9 @@ def to_markdown(entry: dict[str, Any]) -> str:
             out += [f"### {name}", "", _md_value(v[name]), ""]
     out += ["## Bezwaar", "", add["Bezwaar"], ""]
     if add["Gemeenten"]:
-        out += ["## Gemeenten", "", "De standaard vraagt één registratie per organisatie; deze "
-                "beschrijving geldt voor elk van:", ""] + [f"- {g}" for g in add["Gemeenten"]] + [""]
+        note = ("De standaard vraagt één registratie per organisatie; deze beschrijving geldt "
+                "voor elk van:")
+        out += ["## Gemeenten", "", note, ""] + [f"- {g}" for g in add["Gemeenten"]] + [""]
     out += ["## Wettelijke basis per bron", "", "| bron | verwijzing | toelichting | gebruikt door |",
             "|---|---|---|---|"]
     for c in add["Wettelijke basis per bron"]:

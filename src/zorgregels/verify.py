@@ -34,7 +34,20 @@ from typing import Any
 
 from .catalogue import Catalogue
 from .compile import POST_DERIVED, CompiledRow, CompiledTable, compile_catalogue, table_reads
-from .conditions import All, AnyOf, Cmp, Cond, Const, Contains, Not, OneOf, Present, Ref, describe, holds
+from .conditions import (
+    All,
+    AnyOf,
+    Cmp,
+    Cond,
+    Const,
+    Contains,
+    Not,
+    OneOf,
+    Present,
+    Ref,
+    describe,
+    holds,
+)
 from .diagnostics import Diagnostic
 from .engine import TableResult, display, post_derive, resolve_table
 from .fields import FIELDS
@@ -96,10 +109,7 @@ class _Literals:
                     self.links.setdefault(c.value.field, set()).add(c.field)
                 else:
                     self.add(c.field, c.value)
-            elif isinstance(c, OneOf):
-                for v in c.values:
-                    self.add(c.field, v)
-            elif isinstance(c, Contains):
+            elif isinstance(c, (OneOf, Contains)):
                 for v in c.values:
                     self.add(c.field, v)
             elif isinstance(c, Present):
@@ -455,7 +465,7 @@ def analyse(cat: Catalogue, tables: list[CompiledTable], domains: Domains) -> di
         nxt: dict[tuple[Any, ...], dict[str, Any]] = {}
         for (key, origin), pk in zip(states.items(), pk_of):
             a = after[by_pk[pk][0]]
-            nk = tuple(a.get(f) if f in written else key[pos[f]] for f in nxt_live)  # noqa: E501
+            nk = tuple(a.get(f) if f in written else key[pos[f]] for f in nxt_live)
             nxt.setdefault(nk, origin)
         live, states = nxt_live, nxt
     return out
@@ -622,25 +632,29 @@ def _check_table(t: CompiledTable, ta: TableAnalysis, domains: Domains, lines: _
             continue
         never.add(r.index)
         fields = sorted(_fields(r.cond)) or list(t.inputs)
-        facts = local_product(t, domains, fields) or []
-        sat = next((f for f in facts if holds(r.cond, f)), None)
-        if sat is None:
+        applies_fields = sorted(_fields(t.applies_when)) if t.applies_when is not None else []
+        facts = local_product(t, domains, fields + [f for f in applies_fields if f not in fields]) or []
+        sats = [f for f in facts if holds(r.cond, f)]
+        witness: dict[str, Any]
+        if not sats:
             core = _unsat_core(r.cond, facts)
             why = " en ".join(describe(c) for c in core)
             msg = (f"tabel {t.id} {_row_label(t, r)} vuurt nooit: de voorwaarden spreken elkaar "
                    f"tegen ({why} kan voor geen enkele invoer tegelijk gelden)")
             witness = {"contradiction": [describe(c) for c in core]}
         else:
-            why = "applies_when" if t.applies_when is not None else ""
-            upstream = [f for f in fields if not domains.is_root(f) or f in domains.writers]
-            reason = []
-            if upstream:
-                reason.append(f"de tabellen ervoor geven deze combinatie van {', '.join(upstream)} nooit")
-            if why:
-                reason.append(f"de tabel wordt dan niet geraadpleegd ({describe(t.applies_when)})")
+            consulted_sats = [f for f in sats if t.applies_when is None or holds(t.applies_when, f)]
+            if t.applies_when is not None and not consulted_sats:
+                sat = sats[0]
+                reason = (f"de tabel wordt alleen geraadpleegd als {describe(t.applies_when)}, en "
+                          "dan past de rij nooit")
+            else:
+                sat = consulted_sats[0]
+                upstream = [f for f in fields if f in domains.writers]
+                reason = ("de tabellen ervoor geven deze combinatie nooit"
+                          + (f" (zij bepalen {', '.join(upstream)})" if upstream else ""))
             msg = (f"tabel {t.id} {_row_label(t, r)} vuurt nooit: {_input_text(sat, fields)} past wel "
-                   f"bij de rij, maar komt bij deze tabel nooit voor"
-                   + (f" ({'; '.join(reason)})" if reason else ""))
+                   f"bij de rij, maar komt bij deze tabel nooit voor: {reason}")
             witness = {"unreachable_input": _witness_input(sat, fields)}
         diags.append(Diagnostic(code="table.row_never_fires", severity="warning", file=r.source.file,
                                 line=r.source.line, rule=t.id, message=msg, witness=witness))
@@ -665,9 +679,9 @@ def _check_table(t: CompiledTable, ta: TableAnalysis, domains: Domains, lines: _
                          "input": _witness_input(s.fact, shown)}))
 
     # columns that decide nothing: changing the input never changes the table's result
-    facts = local_product(t, domains, ta.reads)
-    if facts is not None:
-        results = [(f, _signature(res)) for f, (res, _) in zip(facts, evaluate_many(t, facts))]
+    product = local_product(t, domains, ta.reads)
+    if product is not None:
+        results = [(f, _signature(res)) for f, (res, _) in zip(product, evaluate_many(t, product))]
         for j, col in enumerate(t.inputs):
             groups: dict[tuple[Any, ...], set[Any]] = {}
             example: dict[tuple[Any, ...], dict[str, Any]] = {}

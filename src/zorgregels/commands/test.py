@@ -33,9 +33,10 @@ def case_files(paths: list[Path]) -> list[Path]:
                 continue
             # under a "cases" folder (as pytest collects them) a file that does not even parse is
             # reported as a failure, never skipped; elsewhere only files that are cases count
-            if p.is_file() or "cases" in f.relative_to(p).parts or is_case_file(f):
-                if p.is_file() or is_case_file(f) or load_yaml(f)[1]:
-                    found.append(f)
+            explicit = p.is_file()
+            under_cases = not explicit and "cases" in f.relative_to(p).parts
+            if explicit or is_case_file(f) or (under_cases and load_yaml(f)[1]):
+                found.append(f)
     return found
 
 
