@@ -730,7 +730,9 @@ def verify_codes(cat: Catalogue, analyses: dict[str, TableAnalysis]) -> list[Dia
                 if o not in ("advised_code", "allowed_codes"):
                     continue
                 for c in (v if isinstance(v, list) else [v]):
-                    anywhere.setdefault(c, []).append((a.table, r))
+                    rows = anywhere.setdefault(c, [])
+                    if (a.table, r) not in rows:
+                        rows.append((a.table, r))
                     if effective is None or r.index in effective:
                         reached.add(c)
     diags = []
