@@ -360,3 +360,89 @@ def test_applies_when_and_upstream_both_explain_rows_that_never_fire(tmp_path: P
     assert all("tabellen ervoor" in d.message for d in code_rows)
     assert sorted(d.rule for d in diags if d.code == "code.unreachable") == ["46A01", "46A02"]
     assert not [d for d in diags if d.severity == "error"]
+
+
+# ---------------------------------------------------------------- other field kinds
+
+
+TWO_CODES = HEAD.replace("codes:\n", "codes:\n  - {id: 45B02, name: Tweede, category: \"45\", unit: \"04\", "
+                         "level: 1, perceel: 2, norm: {per_week: 1}, tariffs: "
+                         "[{valid_from: 2025-01-01, amount: 70.00}]}\n") + """domains:
+  - {id: gedrag, name: Gedrag}
+  - {id: psychisch, name: Psychisch}
+  - {id: school, name: School}
+"""
+
+
+def _catalogue(tmp_path: Path, table: dict) -> Path:
+    table = {"id": "t", "name": "Test", "basis": "001_1980dc9c5c9764d7.txt §4",
+             "outputs": ["advised_code"], **table}
+    (tmp_path / "catalogue.yaml").write_text(
+        TWO_CODES + yaml.safe_dump({"tables": [table]}, sort_keys=False), encoding="utf-8")
+    return tmp_path
+
+
+def test_list_fields_are_enumerated_by_the_values_the_rules_test(tmp_path: Path):
+    rows = [{"when": {"domains": {"contains": "gedrag"}}, "then": {"advised_code": "45B01"}},
+            {"when": {"domains": {"contains": "psychisch"}}, "then": {"advised_code": "45B02"}}]
+    cat = load_catalogue(_catalogue(tmp_path, {"hit_policy": "unique", "inputs": ["domains"], "rows": rows}))
+    diags = {d.code: d for d in verify_catalogue(cat)}
+    assert diags["table.overlap"].witness["input"] == {"domains": ["gedrag", "psychisch"]}
+    # a list with only an untested domain matches no row
+    assert diags["table.gap"].witness["input"] == {"domains": ["school"]}
+    assert set(diags) == {"table.overlap", "table.gap"}
+
+
+def test_dates_are_split_at_the_dates_the_rules_mention(tmp_path: Path):
+    rows = [{"when": {"decision_date": {"before": "2025-07-01"}}, "then": {"advised_code": "45B01"}},
+            {"when": {"decision_date": {"after": "2025-07-01"}}, "then": {"advised_code": "45B02"}}]
+    cat = load_catalogue(_catalogue(tmp_path, {"hit_policy": "unique", "inputs": ["decision_date"],
+                                               "rows": rows}))
+    (d,) = verify_catalogue(cat)
+    assert d.code == "table.gap" and d.witness["input"] == {"decision_date": "2025-07-01"}
+    assert d.witness["count"] == 1
+
+
+def test_comparisons_between_fields_cover_every_order(tmp_path: Path):
+    rows = [{"when": {"end_date": {"before": {"field": "start_date"}}}, "then": {"advised_code": "45B01"}},
+            {"when": {"end_date": {"after": {"field": "start_date"}}}, "then": {"advised_code": "45B02"}}]
+    cat = load_catalogue(_catalogue(tmp_path, {"hit_policy": "first", "inputs": ["start_date", "end_date"],
+                                               "rows": rows}))
+    (d,) = verify_catalogue(cat)
+    w = d.witness["input"]
+    assert d.code == "table.gap" and w["start_date"] == w["end_date"]  # the equal dates
+
+
+def test_too_large_is_said_not_silently_skipped(tmp_path: Path, monkeypatch):
+    from zorgregels import verify
+
+    monkeypatch.setattr(verify, "MAX_STATES", 5)
+    cat = load_catalogue(ROOT / "fixtures" / "invalid" / "tables_gap")
+    diags = verify_catalogue(cat)
+    assert [d.code for d in diags] == ["verify.too_large"] and diags[0].severity == "info"
+
+
+@pytest.mark.parametrize("tariffs,gaps", [
+    ([("2025-01-01", None)], []),
+    ([("2025-02-01", "2025-12-31")], [["2025-01-01", "2025-01-31"]]),
+    ([("2025-01-01", "2025-11-30")], [["2025-12-01", "2025-12-31"]]),
+    ([("2024-06-01", "2025-03-31"), ("2025-04-02", None)], [["2025-04-01", "2025-04-01"]]),
+    ([], [["2025-01-01", "2025-12-31"]]),
+])
+def test_tariff_gaps_inside_the_contract_period(tariffs, gaps):
+    import datetime as dt
+
+    from zorgregels.model import Tariff
+    from zorgregels.verify import tariff_gaps
+
+    cat = load_catalogue(ROOT / "fixtures" / "invalid" / "tables_gap")
+    code = cat.codes["45B10"]
+    cat.codes["45B10"] = code.model_copy(update={"tariffs": [
+        Tariff(valid_from=dt.date.fromisoformat(a), valid_to=dt.date.fromisoformat(b) if b else None,
+               amount="70.00") for a, b in tariffs]})
+    found = tariff_gaps(cat)
+    assert [d.witness["gaps"] for d in found] == ([gaps] if gaps else [])
+    if gaps:
+        d = found[0]
+        assert d.witness["date"] == gaps[0][0] and d.line == cat.sources["code:45B10"].line
+        assert cat.tariff_on("45B10", dt.date.fromisoformat(gaps[0][0])) is None
