@@ -446,3 +446,41 @@ def test_tariff_gaps_inside_the_contract_period(tariffs, gaps):
         d = found[0]
         assert d.witness["date"] == gaps[0][0] and d.line == cat.sources["code:45B10"].line
         assert cat.tariff_on("45B10", dt.date.fromisoformat(gaps[0][0])) is None
+
+
+REF_OPS = ["before", "after", "on_or_before", "on_or_after", "equals", "not_equals"]
+LIT_OPS = ["before", "after", "on_or_before", "on_or_after", "equals"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(st.sampled_from(REF_OPS),
+                               st.none() | st.tuples(st.sampled_from(["start_date", "end_date"]),
+                                                     st.sampled_from(LIT_OPS), st.integers(0, 6))),
+                     min_size=1, max_size=5))
+def test_gap_analysis_with_field_comparisons_matches_brute_force(tmp_path_factory, rows):
+    import datetime as dt
+
+    base = dt.date(2025, 3, 1)
+    yaml_rows = []
+    for ref_op, lit in rows:
+        when: dict = {"end_date": {ref_op: {"field": "start_date"}}}
+        if lit is not None:
+            fld, op, days = lit
+            tests = when.setdefault(fld, {})
+            if op not in tests:  # one test per operator in a column
+                tests[op] = (base + dt.timedelta(days=days)).isoformat()
+        yaml_rows.append({"when": when, "then": {"advised_code": "45B01"}})
+    folder = _catalogue(tmp_path_factory.mktemp("ref"), {
+        "hit_policy": "first", "inputs": ["start_date", "end_date"], "rows": yaml_rows})
+    cat = load_catalogue(folder)
+    table = cat.tables[0]
+    lits = [base.toordinal() + d for _, lit in rows if lit for d in [lit[2]]] or [base.toordinal()]
+    window = range(min(lits) - 4, max(lits) + 5)
+    brute_gap = any(not any(holds(r.cond, {"start_date": a, "end_date": b}) for r in table.rows)
+                    for a in window for b in window)
+    gaps = [d for d in verify_catalogue(cat) if d.code == "table.gap"]
+    assert bool(gaps) == brute_gap, yaml_rows
+    if gaps:
+        w = gaps[0].witness["input"]
+        fact = {k: dt.date.fromisoformat(v).toordinal() for k, v in w.items()}
+        assert not any(holds(r.cond, fact) for r in table.rows)

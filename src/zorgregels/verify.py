@@ -127,8 +127,13 @@ def _show(name: str, value: Any) -> str:
     return str(shown)
 
 
-def _numeric_regions(name: str, points: set[int], default: int) -> list[Value]:
-    """One witness per region the literals cut the number line into (fact-form integers)."""
+def _numeric_regions(name: str, points: set[int], default: int, pairs: bool = False) -> list[Value]:
+    """One witness per region the literals cut the number line into (fact-form integers).
+
+    With ``pairs`` (the field is compared with another field over the same cut points) every
+    open region gets two witnesses, so that both orders and equality of two fields that fall
+    in the same region are represented.
+    """
     lo_bound = FIELD_MIN.get(name)
     lits = sorted(points)
     out: list[Value] = []
@@ -153,6 +158,10 @@ def _numeric_regions(name: str, points: set[int], default: int) -> list[Value]:
         else:
             label = f"{_show(name, rep)} (elke waarde)"
         out.append(Value(rep, label))
+        if pairs and (lo is None or lo != hi):
+            second = rep + 1 if hi is None or rep + 1 <= hi else rep - 1
+            if (lo is None or second >= lo) and (hi is None or second <= hi) and second != rep:
+                out.append(Value(second, label.replace(_show(name, rep), _show(name, second), 1)))
 
     if not lits:
         add(default, None, None)
@@ -240,9 +249,8 @@ class Domains:
         for other in self.lits.links.get(name, ()):
             points |= self.lits.values.get(other, set())
         default = self._date0 if f.type == "date" else 0
-        if self.lits.links.get(name) and len(points) < 2:
-            points |= {default, default + 2}
-        return _numeric_regions(name, {int(p) for p in points}, default)
+        linked = bool(self.lits.links.get(name))
+        return _numeric_regions(name, {int(p) for p in points}, default, pairs=linked)
 
     def _vocab(self, name: str) -> list[Any] | None:
         f = FIELDS[name]
