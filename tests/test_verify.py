@@ -484,3 +484,33 @@ def test_gap_analysis_with_field_comparisons_matches_brute_force(tmp_path_factor
         w = gaps[0].witness["input"]
         fact = {k: dt.date.fromisoformat(v).toordinal() for k, v in w.items()}
         assert not any(holds(r.cond, fact) for r in table.rows)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cuts=st.lists(st.integers(1, 30), min_size=1, max_size=3, unique=True).map(sorted),
+       split=st.sampled_from(SEVERITY_SPLITS), data=st.data())
+def test_planted_shadowed_row_is_found_under_first(tmp_path_factory, cuts, split, data):
+    # outputs in a checkerboard, so that every column decides something
+    rows = _rows(cuts, split)
+    for r in rows:
+        r["then"] = {"advised_code": "45B01" if _parity(r, cuts, split) else "45B02"}
+    i = data.draw(st.integers(0, len(rows) - 1))
+    rows.append({"when": dict(rows[i]["when"]), "then": {"advised_code": "45B01"}})
+    folder = tmp_path_factory.mktemp("sh")
+    (folder / "catalogue.yaml").write_text(TWO_CODES + yaml.safe_dump({"tables": [{
+        "id": "gen", "name": "Gegenereerd", "hit_policy": "first", "basis": "x §1",
+        "inputs": ["crisis", "severity", "age"], "outputs": ["advised_code"], "rows": rows}]},
+        sort_keys=False), encoding="utf-8")
+    cat = load_catalogue(folder)
+    diags = verify_catalogue(cat)
+    assert [(d.code, d.witness.get("row"), d.witness.get("caught_by")) for d in diags] == [
+        ("table.shadowed_row", len(rows), [i + 1])], [d.render() for d in diags]
+    fact = diags[0].witness["input"]
+    assert holds(cat.tables[0].rows[-1].cond, fact) and holds(cat.tables[0].rows[i].cond, fact)
+
+
+def _parity(row: dict, cuts: list[int], split: list[list[str]]) -> bool:
+    when = row["when"]
+    group = split.index(when["severity"])
+    part = _partition(cuts).index(when["age"])
+    return (group + part + int(when["crisis"])) % 2 == 0
