@@ -123,3 +123,13 @@ def test_risk_field_reports_the_verification():
     assert "1 fout(en)" in e["velden"]["Risicobeheer"]
     assert "0 fout(en)" in register_entry(CAT)["velden"]["Risicobeheer"]
     assert to_markdown(e).count("### ") == len(FIELD_ORDER)
+
+
+def test_one_registration_per_municipality(tmp_path: Path, capsys):
+    assert main(["register", str(ROOT / "rules"), "--out", str(tmp_path), "--per-municipality"]) == 0
+    folders = sorted(p.name for p in tmp_path.iterdir())
+    assert folders == sorted(m.code for m in CAT.region.municipalities)
+    haarlem = json.loads((tmp_path / "GM0392" / "algoritmeregister.json").read_text(encoding="utf-8"))
+    assert haarlem["velden"]["Organisatie"] == "Gemeente Haarlem"
+    assert main(["register", str(ROOT / "rules"), "--per-municipality"]) == 2
+    assert "--out" in capsys.readouterr().err

@@ -2,7 +2,9 @@
 public algorithm register (Algoritmeregister), as Markdown and JSON, derived from the catalogue.
 
 Without ``--out`` the Markdown is printed (``--json`` prints the JSON instead); with ``--out`` both
-files are written: DIR/algoritmeregister.md and DIR/algoritmeregister.json.
+files are written: DIR/algoritmeregister.md and DIR/algoritmeregister.json. The standard asks one
+registration per organisation: ``--per-municipality`` writes one per municipality of the region,
+in DIR/<CBS code>/.
 """
 
 from __future__ import annotations
@@ -25,7 +27,21 @@ def cmd_register(args: argparse.Namespace) -> int:
                                category=args.category, rules_path=str(args.rules))
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    if args.out:
+    if args.per_municipality:
+        if not args.out:
+            raise InputError("--per-municipality schrijft een map per gemeente: geef ook --out")
+        if not cat.region.municipalities:
+            raise InputError("de regio noemt geen gemeenten (region.municipalities)")
+        for m in cat.region.municipalities:
+            one = register_entry(cat, status=args.status, organisation=f"Gemeente {m.name}",
+                                 contact=args.contact, public_url=args.url,
+                                 source_url=args.source_url, category=args.category,
+                                 rules_path=str(args.rules))
+            js, md = write_register(one, Path(args.out) / m.code)
+            print(f"geschreven: {md} en {js}")
+        if entry["in_te_vullen"]:
+            print("nog in te vullen door elke gemeente: " + ", ".join(entry["in_te_vullen"]))
+    elif args.out:
         js, md = write_register(entry, Path(args.out))
         print(f"geschreven: {md} en {js}")
         if entry["in_te_vullen"]:
@@ -42,6 +58,9 @@ def register(subparsers: Any) -> None:
         "register", help="beschrijving van de regels voor het Algoritmeregister (Markdown en JSON)")
     p.add_argument("rules", help="map met de regels van de regio")
     p.add_argument("--out", default=None, help="map voor algoritmeregister.md en .json")
+    p.add_argument("--per-municipality", action="store_true",
+                   help="met --out: een registratie per gemeente (de standaard vraagt er een per "
+                   "organisatie), in DIR/<CBS-code>/")
     p.add_argument("--json", action="store_true", help="zonder --out: JSON in plaats van Markdown")
     p.add_argument("--status", default="In ontwikkeling", choices=STATUSES)
     p.add_argument("--category", default="Impactvolle algoritmes", choices=CATEGORIES,
