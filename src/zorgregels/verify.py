@@ -728,31 +728,30 @@ def _effective_rows(t: CompiledTable, consulted: list[Seen]) -> set[int]:
 
 def verify_codes(cat: Catalogue, analyses: dict[str, TableAnalysis]) -> list[Diagnostic]:
     """Codes no table can reach: in no row's outputs, or only in rows that never take effect."""
-    anywhere: dict[str, list[tuple[CompiledTable, CompiledRow]]] = {}
+    anywhere: dict[str, list[tuple[str, int, int | None]]] = {}  # code -> (table, row, line)
     reached: set[str] = set()
-    complete = all(not a.too_large for a in analyses.values())
-    for a in analyses.values():
-        effective = a.effective
-        for r in a.table.rows:
+    for t in cat.tables:
+        a = analyses.get(t.id)  # a table not analysed (too large) reaches every code it names
+        for r in t.rows:
             for o, v in r.outputs.items():
                 if o not in ("advised_code", "allowed_codes"):
                     continue
                 for c in (v if isinstance(v, list) else [v]):
                     rows = anywhere.setdefault(c, [])
-                    if (a.table, r) not in rows:
-                        rows.append((a.table, r))
-                    if effective is None or r.index in effective:
+                    if (t.id, r.index, r.source.line) not in rows:
+                        rows.append((t.id, r.index, r.source.line))
+                    if a is None or a.effective is None or r.index in a.effective:
                         reached.add(c)
     diags = []
     for cid in cat.codes:
-        if cid in reached or (not complete and cid in anywhere):
+        if cid in reached:
             continue
         src = cat.sources.get(f"code:{cid}")
         if cid in anywhere:
-            where = ", ".join(f"tabel {t.id} rij {r.index + 1} (regel {r.source.line})" for t, r in anywhere[cid])
+            where = ", ".join(f"tabel {t} rij {i + 1} (regel {line})" for t, i, line in anywhere[cid])
             msg = (f"code {cid} is door geen tabel te bereiken: hij staat alleen in {where}, en die "
                    "rij(en) geven nooit een uitkomst")
-            witness = {"code": cid, "rows": [f"{t.id}:{r.index + 1}" for t, r in anywhere[cid]]}
+            witness = {"code": cid, "rows": [f"{t}:{i + 1}" for t, i, _ in anywhere[cid]]}
         else:
             msg = f"code {cid} staat in de uitvoer van geen enkele tabelrij; geen zorgvraag leidt tot deze code"
             witness = {"code": cid, "rows": []}
