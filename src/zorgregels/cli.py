@@ -49,6 +49,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     if cat is None:
         print(f"{errors} fout(en), {warnings} waarschuwing(en): de regels zijn niet geladen.")
         return EXIT_BAD_INPUT
+    from .verify import verify_catalogue
+
+    verified = verify_catalogue(cat)  # gaps, overlaps, dead rows and columns, tariff gaps
+    for d in verified:
+        print(d.render())
+    warnings += sum(d.severity == "warning" for d in verified)
+    if any(d.severity == "error" for d in verified):
+        print(f"{sum(d.severity == 'error' for d in verified)} fout(en) in de tabellen, "
+              f"{warnings} waarschuwing(en).")
+        return EXIT_BAD_INPUT
     print(f"OK: {len(cat.codes)} codes, {len(cat.tables)} tabellen, {len(cat.rules)} regels in "
           f"{len(cat.files)} bestanden; {warnings} waarschuwing(en). Hash {cat.bundle_hash[:12]}.")
     return EXIT_OK
