@@ -1,0 +1,140 @@
+"""Finding motivations reused verbatim or near-verbatim across decisions (boilerplate).
+
+A motivation is case-specific when it is about this family; the same text pasted into many
+decisions is not (domain.md §6). Copies are rarely byte-identical: a name, a date or the spacing
+changes. So texts are first *normalised* (Unicode NFKC, punctuation dropped, whitespace collapsed,
+lower case, digits masked, capitalised words inside a sentence masked as names, and a word after
+a title such as "dhr." or "mevrouw" too). Equal normalised texts are one group at once. Then the
+distinct normalised texts are compared with each other: two are near-verbatim when the token
+sequences have a similarity ratio (difflib) of at least ``similarity`` (default 0.9, i.e. about
+one changed word in ten). Candidate pairs come from a bottom-k sketch of word bigrams, so the
+comparison does not grow with the square of the number of texts in practice.
+
+Groups are the connected components of "equal or near-verbatim". Everything is deterministic.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+NAME = "<naam>"
+NUMBER = "#"
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+|[^\w\s]", re.UNICODE)
+_SENTENCE_END = {".", "!", "?", ":", ";", "\n"}
+_TITLES = {"dhr", "mevr", "mw", "mr", "dr", "meneer", "mevrouw", "de heer", "heer", "juf", "meester"}
+_SKETCH = 8  # bottom-k sketch size
+_MIN_SHARED = 2  # sketch elements two texts must share to be compared
+
+
+def tokens(text: str) -> list[str]:
+    """The normalised tokens of a motivation (see the module docstring)."""
+    text = unicodedata.normalize("NFKC", text)
+    letters = [c for c in text if c.isalpha()]
+    # a text typed in capitals carries no information in its case: no name masking then
+    shouting = bool(letters) and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    out: list[str] = []
+    sentence_start = True
+    after_title = False
+    for match in _TOKEN.finditer(text.replace("\r", " ")):
+        tok = match.group(0)
+        if tok[0].isdigit():
+            if not out or out[-1] != NUMBER:
+                out.append(NUMBER)
+            sentence_start = after_title = False
+            continue
+        if not tok[0].isalpha():
+            if tok in _SENTENCE_END and not after_title:
+                sentence_start = True
+            continue
+        lower = tok.lower()
+        capitalised = tok[0].isupper() and not shouting
+        if (capitalised and not sentence_start) or (after_title and tok[0].isupper()):
+            if not out or out[-1] != NAME:  # "Anna de Vries" and "Bo" are both one name
+                out.append(NAME)
+        else:
+            out.append(lower)
+        after_title = lower in _TITLES
+        sentence_start = False
+    return out
+
+
+def normalise(text: str) -> str:
+    return " ".join(tokens(text))
+
+
+def _h(s: str) -> int:
+    return int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big")
+
+
+def _sketch(toks: list[str]) -> list[int]:
+    grams = {" ".join(toks[i:i + 2]) for i in range(max(1, len(toks) - 1))}
+    return sorted(_h(g) for g in grams)[:_SKETCH]
+
+
+@dataclass(frozen=True)
+class Groups:
+    """For each input text: its group index (None for an empty text) and the group's size."""
+
+    group: list[int | None]
+    size: list[int]
+    members: dict[int, list[int]]  # group index -> positions of the texts in it
+
+
+def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
+    """Group the texts that are equal after normalising or near-verbatim copies of each other."""
+    norm: list[str | None] = [None if not t or not t.strip() else normalise(t) for t in texts]
+    distinct: dict[str, int] = {}
+    for n in norm:
+        if n and n not in distinct:
+            distinct[n] = len(distinct)
+    reps = list(distinct)
+    rep_tokens = [r.split(" ") for r in reps]
+    parent = list(range(len(reps)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # candidate pairs: distinct texts sharing at least _MIN_SHARED of their bottom-k bigrams
+    postings: dict[int, list[int]] = defaultdict(list)
+    sketches = [_sketch(t) for t in rep_tokens]
+    for i, sk in enumerate(sketches):
+        for h in sk:
+            postings[h].append(i)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for ids in postings.values():
+        for a in range(len(ids)):
+            for b in range(a + 1, len(ids)):
+                shared[(ids[a], ids[b])] += 1
+    for (i, j), n in sorted(shared.items()):
+        need = min(_MIN_SHARED, len(sketches[i]), len(sketches[j]))
+        if n < need or find(i) == find(j):
+            continue
+        sm = difflib.SequenceMatcher(None, rep_tokens[i], rep_tokens[j], autojunk=False)
+        if sm.real_quick_ratio() >= similarity and sm.quick_ratio() >= similarity \
+                and sm.ratio() >= similarity:
+            parent[find(j)] = find(i)
+
+    root_of_rep = [find(i) for i in range(len(reps))]
+    members: dict[int, list[int]] = defaultdict(list)
+    group: list[int | None] = []
+    for pos, n in enumerate(norm):
+        if n is None:
+            group.append(None)
+            continue
+        g = root_of_rep[distinct[n]]
+        group.append(g)
+        members[g].append(pos)
+    size = [len(members[g]) if g is not None else 0 for g in group]
+    return Groups(group=group, size=size, members=dict(members))
+
+
+__all__ = ["Groups", "group_texts", "normalise", "tokens"]
