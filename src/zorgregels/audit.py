@@ -394,7 +394,27 @@ def audit_rejections(engine: "Engine", records: Any, *, reuse_threshold: int = D
     decisions.sort(key=lambda d: (d.decision_id, d.source or "", d.row or 0))
     summary = summarise(engine, rules, decisions, light_granted, not_light, not_audited, len(rows),
                         reuse_threshold, sim_text, as_of, versions)
-    return AuditReport(decisions=decisions, summary=summary, not_audited=not_audited)
+    report = AuditReport(decisions=decisions, summary=summary, not_audited=not_audited)
+    bsns = {str(r["bsn"]).strip() for r in rows if r.get("bsn") not in (None, "")}
+    return mask_bsn(report, {b for b in bsns if len(b) >= 8})
+
+
+BSN_MASK = "[bsn afgeschermd]"
+
+
+def mask_bsn(report: AuditReport, bsns: set[str]) -> AuditReport:
+    """The audit never copies a bsn into its output; should an export have put one in another
+    column (a decision id, a team name), it is masked here, in every output field."""
+    if not bsns:
+        return report
+    text = report.model_dump_json()
+    if not any(b in text for b in bsns):
+        return report
+    for b in sorted(bsns, key=len, reverse=True):
+        text = text.replace(b, BSN_MASK)
+    masked = AuditReport.model_validate_json(text)
+    masked.decisions.sort(key=lambda d: (d.decision_id, d.source or "", d.row or 0))
+    return masked
 
 
 def _audit_one(engine: "Engine", rules: AuditRules, raw: Mapping[str, Any], typed: dict[str, Any],
