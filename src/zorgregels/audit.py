@@ -25,6 +25,7 @@ import datetime as dt
 import hashlib
 import importlib.metadata
 import json
+import re
 import threading
 import weakref
 from collections import Counter, defaultdict
@@ -400,6 +401,7 @@ def audit_rejections(engine: "Engine", records: Any, *, reuse_threshold: int = D
 
 
 BSN_MASK = "[bsn afgeschermd]"
+_DIGITS = re.compile(r"\d{8,}")
 
 
 def mask_bsn(report: AuditReport, bsns: set[str]) -> AuditReport:
@@ -408,9 +410,15 @@ def mask_bsn(report: AuditReport, bsns: set[str]) -> AuditReport:
     if not bsns:
         return report
     text = report.model_dump_json()
-    if not any(b in text for b in bsns):
+    pieces: set[str] = set()
+    for m in _DIGITS.finditer(text):
+        run = m.group(0)
+        for n in {len(b) for b in bsns}:
+            pieces.update(run[k:k + n] for k in range(len(run) - n + 1))
+    found = bsns & pieces
+    if not found:
         return report
-    for b in sorted(bsns, key=len, reverse=True):
+    for b in sorted(found, key=len, reverse=True):
         text = text.replace(b, BSN_MASK)
     masked = AuditReport.model_validate_json(text)
     masked.decisions.sort(key=lambda d: (d.decision_id, d.source or "", d.row or 0))

@@ -56,7 +56,7 @@ def bar_chart(title: str, rows: list[tuple[str, list[tuple[str, int]], str]], *,
 
     ``share``: each bar is 100% wide (composition); otherwise widths are counts on one scale.
     """
-    label_w, bar_w, ann_w, row_h = 230, 560, 150, 22
+    label_w, bar_w, ann_w, row_h = 190, 400, 120, 22
     height = 34 + row_h * len(rows) + 30
     total_max = max((sum(v for _, v in segs) for _, segs, _ in rows), default=0) or 1
     out = [f'<figure class="chart"><figcaption>{e(title)}</figcaption>',
@@ -66,7 +66,7 @@ def bar_chart(title: str, rows: list[tuple[str, list[tuple[str, int]], str]], *,
     for label, segs, ann in rows:
         total = sum(v for _, v in segs)
         x = float(label_w)
-        short = label if len(label) <= 34 else label[:33] + "…"
+        short = label if len(label) <= 28 else label[:27] + "…"
         out.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" class="lbl">'
                    f'<title>{e(label)}</title>{e(short)}</text>')
         scale = (bar_w / total) if share and total else (bar_w / total_max)
@@ -186,7 +186,7 @@ main{{padding:18px 28px;max-width:1200px}}
 .cards{{display:flex;flex-wrap:wrap;gap:10px;margin:6px 0 14px}}
 .card{{background:#fff;border:1px solid #dde2e8;border-radius:6px;padding:8px 14px;min-width:120px}}
 .card b{{display:block;font-size:22px}} .card span{{font-size:12px;color:#566}}
-.grid{{display:grid;grid-template-columns:1fr 1fr;gap:14px}}
+.grid{{display:grid;grid-template-columns:1fr 1fr;gap:14px;align-items:start;margin-bottom:14px}}
 .chart{{background:#fff;border:1px solid #dde2e8;border-radius:6px;margin:0;padding:10px 12px}}
 figcaption{{font-weight:600;font-size:14px;margin-bottom:4px}}
 svg text{{font-size:12px;fill:#1d2430}} svg text.in{{fill:#fff;font-size:11px}} svg text.ann{{fill:#566}}
@@ -198,6 +198,7 @@ h2{{font-size:17px;margin:22px 0 8px}}
 table{{border-collapse:collapse;width:100%;background:#fff;font-size:12.5px}}
 th,td{{border-bottom:1px solid #e3e7ec;padding:5px 7px;text-align:left;vertical-align:top}}
 th{{background:#eef1f5;position:sticky;top:0}}
+td:first-child,td:nth-child(2),td:nth-child(6){{white-space:nowrap}}
 td ul{{margin:0;padding-left:16px}}
 .badge{{padding:2px 7px;border-radius:10px;color:#fff;font-size:11.5px;white-space:nowrap}}
 .badge.transparent{{background:{COLORS['transparent']}}} .badge.incomplete{{background:{COLORS['incomplete']}}}

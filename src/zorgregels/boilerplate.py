@@ -19,7 +19,7 @@ import difflib
 import hashlib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,7 +29,7 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+|[^\w\s]", re.UNICODE)
 _SENTENCE_END = {".", "!", "?", ":", ";", "\n"}
 _TITLES = {"dhr", "mevr", "mw", "mr", "dr", "meneer", "mevrouw", "de heer", "heer", "juf", "meester"}
 _SKETCH = 8  # bottom-k sketch size
-_MIN_SHARED = 2  # sketch elements two texts must share to be compared
+_MIN_SHARED = 3  # sketch elements two texts must share to be compared
 
 
 def tokens(text: str) -> list[str]:
@@ -114,13 +114,18 @@ def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
         for a in range(len(ids)):
             for b in range(a + 1, len(ids)):
                 shared[(ids[a], ids[b])] += 1
+    bags = [Counter(t) for t in rep_tokens]
     for (i, j), n in sorted(shared.items()):
         need = min(_MIN_SHARED, len(sketches[i]), len(sketches[j]))
         if n < need or find(i) == find(j):
             continue
-        sm = difflib.SequenceMatcher(None, rep_tokens[i], rep_tokens[j], autojunk=False)
-        if sm.real_quick_ratio() >= similarity and sm.quick_ratio() >= similarity \
-                and sm.ratio() >= similarity:
+        a, b = rep_tokens[i], rep_tokens[j]
+        # upper bounds of difflib's ratio first (length, then shared tokens): cheap rejections
+        if 2 * min(len(a), len(b)) < similarity * (len(a) + len(b)):
+            continue
+        if 2 * sum((bags[i] & bags[j]).values()) < similarity * (len(a) + len(b)):
+            continue
+        if difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= similarity:
             parent[find(j)] = find(i)
 
     root_of_rep = [find(i) for i in range(len(reps))]
