@@ -4,7 +4,9 @@ A motivation is case-specific when it is about this family; the same text pasted
 decisions is not (domain.md §6). Copies are rarely byte-identical: a name, a date or the spacing
 changes. So texts are first *normalised* (Unicode NFKC, punctuation dropped, whitespace collapsed,
 lower case, digits masked, capitalised words inside a sentence masked as names, and a word after
-a title such as "dhr." or "mevrouw" too). Equal normalised texts are one group at once. Then the
+a title such as "dhr." or "mevrouw" too; a word masked as a name in any text of the batch is
+masked in every text, so a copy typed in lower case loses its names as well). Equal normalised
+texts are one group at once. Then the
 distinct normalised texts are compared with each other: two are near-verbatim when the token
 sequences have a similarity ratio (difflib) of at least ``similarity`` (default 0.9, i.e. about
 one changed word in ten). Candidate pairs come from a bottom-k sketch of word bigrams, so the
@@ -28,12 +30,20 @@ NUMBER = "#"
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+|[^\w\s]", re.UNICODE)
 _SENTENCE_END = {".", "!", "?", ":", ";", "\n"}
 _TITLES = {"dhr", "mevr", "mw", "mr", "dr", "meneer", "mevrouw", "de heer", "heer", "juf", "meester"}
+#: short words never taken into the name lexicon ("de" in "Anna de Vries" stays a word elsewhere)
+_COMMON = {"de", "van", "der", "den", "het", "een", "en", "in", "op", "te", "ten", "ter", "la", "le", "el"}
 _SKETCH = 8  # bottom-k sketch size
 _MIN_SHARED = 3  # sketch elements two texts must share to be compared
 
 
-def tokens(text: str) -> list[str]:
-    """The normalised tokens of a motivation (see the module docstring)."""
+def tokens(text: str, names: set[str] | frozenset[str] = frozenset(),
+           found: set[str] | None = None) -> list[str]:
+    """The normalised tokens of a motivation (see the module docstring).
+
+    ``names``: lower-case words to mask as names wherever they occur (the batch's name lexicon,
+    so that a copy typed in lower case loses its names too). ``found`` collects the lower-case
+    form of every word this text masks as a name.
+    """
     text = unicodedata.normalize("NFKC", text)
     letters = [c for c in text if c.isalpha()]
     # a text typed in capitals carries no information in its case: no name masking then
@@ -54,13 +64,35 @@ def tokens(text: str) -> list[str]:
             continue
         lower = tok.lower()
         capitalised = tok[0].isupper() and not shouting
-        if (capitalised and not sentence_start) or (after_title and tok[0].isupper()):
+        if (capitalised and not sentence_start) or (after_title and tok[0].isupper()) or lower in names:
+            if found is not None and lower not in _COMMON:
+                found.add(lower)
             if not out or out[-1] != NAME:  # "Anna de Vries" and "Bo" are both one name
                 out.append(NAME)
         else:
             out.append(lower)
         after_title = lower in _TITLES
         sentence_start = False
+    return _join_particles(out)
+
+
+_PARTICLES = {"de", "van", "der", "den", "het", "ten", "ter", "te", "la", "le", "el", "da", "di", "'t"}
+
+
+def _join_particles(toks: list[str]) -> list[str]:
+    """"<naam> de <naam>" (Anna de Vries) and "<naam> van der <naam>" are one name."""
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        out.append(toks[i])
+        if toks[i] == NAME:
+            j = i + 1
+            while j < len(toks) and toks[j] in _PARTICLES:
+                j += 1
+            if j > i + 1 and j < len(toks) and toks[j] == NAME:
+                i = j + 1
+                continue
+        i += 1
     return out
 
 
@@ -88,7 +120,14 @@ class Groups:
 
 def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
     """Group the texts that are equal after normalising or near-verbatim copies of each other."""
-    norm: list[str | None] = [None if not t or not t.strip() else normalise(t) for t in texts]
+    # pass 1: the batch's name lexicon (words some text capitalises inside a sentence)
+    lexicon: set[str] = set()
+    for t in texts:
+        if t and t.strip():
+            tokens(t, found=lexicon)
+    names = frozenset(lexicon)
+    norm: list[str | None] = [None if not t or not t.strip() else " ".join(tokens(t, names))
+                              for t in texts]
     distinct: dict[str, int] = {}
     for n in norm:
         if n and n not in distinct:
