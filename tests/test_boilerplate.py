@@ -28,14 +28,14 @@ COPIES = {
 }
 
 DIFFERENT = [
-    "Moeder vertelt dat de slaapproblemen van Bo sinds de verhuizing zijn verbeterd; oma past twee "
-    "middagen per week op en de school ziet geen zorgen meer.",
-    "De vraag van vader gaat over grenzen stellen bij een peuter. Hij volgt al de oudercursus in de "
-    "wijk en wil daar eerst de laatste bijeenkomsten van afronden.",
-    "Uit het overleg met de mentor blijkt dat het verzuim samenhangt met buikpijnklachten die de "
-    "huisarts onderzoekt; de school heeft een aangepast rooster gemaakt.",
-    "Na het gesprek met Anouk en haar moeder blijkt dat de ruzies thuis vooral rond de scheiding "
-    "spelen. Mediation via het juridisch loket is al gestart en loopt tot de zomer.",
+    ("Moeder vertelt dat de slaapproblemen van Bo sinds de verhuizing zijn verbeterd; oma past twee "
+     "middagen per week op en de school ziet geen zorgen meer."),
+    ("De vraag van vader gaat over grenzen stellen bij een peuter. Hij volgt al de oudercursus in de "
+     "wijk en wil daar eerst de laatste bijeenkomsten van afronden."),
+    ("Uit het overleg met de mentor blijkt dat het verzuim samenhangt met buikpijnklachten die de "
+     "huisarts onderzoekt; de school heeft een aangepast rooster gemaakt."),
+    ("Na het gesprek met Anouk en haar moeder blijkt dat de ruzies thuis vooral rond de scheiding "
+     "spelen. Mediation via het juridisch loket is al gestart en loopt tot de zomer."),
 ]
 
 

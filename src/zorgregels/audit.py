@@ -193,7 +193,7 @@ def _durable_version() -> str:
 class AuditRules:
     """Ground conditions (stage 0) and transparency criteria (stage 1) on a private durable host."""
 
-    def __init__(self, engine: "Engine"):
+    def __init__(self, engine: Engine):
         cat = engine.catalogue
         self.grounds: dict[str, ParsedGround] = dict(cat.grounds)
         self.criteria: tuple[CompiledRule, ...] = tuple(
@@ -257,11 +257,11 @@ class AuditRules:
         return final, [r for i, r in enumerate(self.criteria) if rule_key(1, i) in fired]
 
 
-_RULES_CACHE: "weakref.WeakKeyDictionary[Engine, AuditRules]" = weakref.WeakKeyDictionary()
+_RULES_CACHE: weakref.WeakKeyDictionary[Engine, AuditRules] = weakref.WeakKeyDictionary()
 _CACHE_LOCK = threading.Lock()
 
 
-def audit_rules(engine: "Engine") -> AuditRules:
+def audit_rules(engine: Engine) -> AuditRules:
     with _CACHE_LOCK:
         rules = _RULES_CACHE.get(engine)
         if rules is None:
@@ -312,7 +312,7 @@ def iter_records(records: Any, columns: str | Path | None = None) -> Iterator[di
 # ---------------------------------------------------------------- the audit
 
 
-def audit_rejections(engine: "Engine", records: Any, *, reuse_threshold: int = DEFAULT_REUSE_THRESHOLD,
+def audit_rejections(engine: Engine, records: Any, *, reuse_threshold: int = DEFAULT_REUSE_THRESHOLD,
                      similarity: float = DEFAULT_SIMILARITY, as_of: dt.date | None = None,
                      columns: str | Path | None = None) -> AuditReport:
     """Audit every rejected light-help decision in ``records`` (see the module docstring).
@@ -363,7 +363,7 @@ def audit_rejections(engine: "Engine", records: Any, *, reuse_threshold: int = D
 
     for i, raw in enumerate(rows):
         typed, issues = parsed[i]
-        where = {"source": raw.get("_source"), "row": raw.get("_row"),
+        where: dict[str, Any] = {"source": raw.get("_source"), "row": raw.get("_row"),
                  "decision_id": str(raw["decision_id"]) if raw.get("decision_id") not in (None, "") else None}
         if raw.get("_error"):
             not_audited.append(NotAudited(**where, reason=f"onleesbare rij: {raw['_error']}"))
@@ -425,7 +425,7 @@ def mask_bsn(report: AuditReport, bsns: set[str]) -> AuditReport:
     return masked
 
 
-def _audit_one(engine: "Engine", rules: AuditRules, raw: Mapping[str, Any], typed: dict[str, Any],
+def _audit_one(engine: Engine, rules: AuditRules, raw: Mapping[str, Any], typed: dict[str, Any],
                issues: list[Any], as_of: dt.date | None, threshold: int, reuse: int,
                peers: list[str], decision_id: str, versions: tuple[str, str],
                sim_text: str) -> AuditedDecision:
@@ -487,7 +487,7 @@ def _audit_one(engine: "Engine", rules: AuditRules, raw: Mapping[str, Any], type
         criteria.append(CriterionResult(criterion=name, status=status, message=" ".join(messages),
                                         basis="; ".join(bases), rules=[r.id for r in top]))
 
-    status = {c.criterion: c.status for c in criteria}
+    status_by = {c.criterion: c.status for c in criteria}
     reasons: list[str] = []
     unreadable = [iss for iss in issues if iss.field in rules.reads]
     input_issues = [f"{iss.field}: {iss.message}" for iss in issues]
@@ -496,7 +496,7 @@ def _audit_one(engine: "Engine", rules: AuditRules, raw: Mapping[str, Any], type
         verdict = "not_testable"
         reasons.append("onleesbare waarde in een veld dat de audit leest: "
                        + "; ".join(f"{iss.field}: {iss.message}" for iss in unreadable))
-    if status.get("ground_known") == "fail":
+    if status_by.get("ground_known") == "fail":
         verdict = "not_testable"
         reasons.append("geen afwijzingsgrond uit de catalogus: de afwijzing is niet tegen een grond te toetsen")
     if final.get("ground_needs_missing"):
@@ -514,7 +514,7 @@ def _audit_one(engine: "Engine", rules: AuditRules, raw: Mapping[str, Any], type
 
     result = {"verdict": verdict,
               "criteria": [[c.criterion, c.status, c.rules] for c in criteria]}
-    body = {
+    body: dict[str, Any] = {
         "zorgregels": versions[0],
         "durable_rules": versions[1],
         "rule_format": FORMAT_VERSION,
@@ -558,7 +558,7 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def _group_stats(granted: int, audited: list[AuditedDecision], criteria: list[str]) -> dict[str, Any]:
-    verdicts = Counter(d.verdict for d in audited)
+    verdicts: Counter[str] = Counter(d.verdict for d in audited)
     failed = Counter(c.criterion for d in audited for c in d.criteria if c.status == "fail")
     review = Counter(c.criterion for d in audited for c in d.criteria if c.status == "needs_review")
     rejected = len(audited)
@@ -573,7 +573,7 @@ def _group_stats(granted: int, audited: list[AuditedDecision], criteria: list[st
     }
 
 
-def summarise(engine: "Engine", rules: AuditRules, decisions: list[AuditedDecision],
+def summarise(engine: Engine, rules: AuditRules, decisions: list[AuditedDecision],
               granted: list[dict[str, Any]], not_light: int, not_audited: list[NotAudited],
               rows: int, threshold: int, sim_text: str, as_of: dt.date | None,
               versions: tuple[str, str]) -> dict[str, Any]:

@@ -60,8 +60,8 @@ def bar_chart(title: str, rows: list[tuple[str, list[tuple[str, int]], str]], *,
     height = 34 + row_h * len(rows) + 30
     total_max = max((sum(v for _, v in segs) for _, segs, _ in rows), default=0) or 1
     out = [f'<figure class="chart"><figcaption>{e(title)}</figcaption>',
-           f'<svg role="img" aria-label="{e(title)}" viewBox="0 0 {label_w + bar_w + ann_w} {height}" '
-           f'width="100%" xmlns="http://www.w3.org/2000/svg">']
+           (f'<svg role="img" aria-label="{e(title)}" viewBox="0 0 {label_w + bar_w + ann_w} {height}" '
+            f'width="100%" xmlns="http://www.w3.org/2000/svg">')]
     y = 10
     for label, segs, ann in rows:
         total = sum(v for _, v in segs)

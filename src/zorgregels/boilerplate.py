@@ -150,9 +150,9 @@ def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
             postings[h].append(i)
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for ids in postings.values():
-        for a in range(len(ids)):
-            for b in range(a + 1, len(ids)):
-                shared[(ids[a], ids[b])] += 1
+        for p in range(len(ids)):
+            for q in range(p + 1, len(ids)):
+                shared[(ids[p], ids[q])] += 1
     bags = [Counter(t) for t in rep_tokens]
     for (i, j), n in sorted(shared.items()):
         need = min(_MIN_SHARED, len(sketches[i]), len(sketches[j]))
