@@ -154,9 +154,9 @@ def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
             for q in range(p + 1, len(ids)):
                 shared[(ids[p], ids[q])] += 1
     bags = [Counter(t) for t in rep_tokens]
-    for (i, j), n in sorted(shared.items()):
+    for (i, j), count in sorted(shared.items()):
         need = min(_MIN_SHARED, len(sketches[i]), len(sketches[j]))
-        if n < need or find(i) == find(j):
+        if count < need or find(i) == find(j):
             continue
         a, b = rep_tokens[i], rep_tokens[j]
         # upper bounds of difflib's ratio first (length, then shared tokens): cheap rejections
