@@ -411,9 +411,9 @@ def mask_bsn(report: AuditReport, bsns: set[str]) -> AuditReport:
         return report
     text = report.model_dump_json()
     pieces: set[str] = set()
-    for m in _DIGITS.finditer(text):
-        run = m.group(0)
-        for n in {len(b) for b in bsns}:
+    lengths = {len(b) for b in bsns}
+    for run in {m.group(0) for m in _DIGITS.finditer(text)}:
+        for n in lengths:
             pieces.update(run[k:k + n] for k in range(len(run) - n + 1))
     found = bsns & pieces
     if not found:

@@ -9,7 +9,8 @@ masked in every text, so a copy typed in lower case loses its names as well). Eq
 texts are one group at once. Then the
 distinct normalised texts are compared with each other: two are near-verbatim when the token
 sequences have a similarity ratio (difflib) of at least ``similarity`` (default 0.9, i.e. about
-one changed word in ten). Candidate pairs come from a bottom-k sketch of word bigrams, so the
+one changed word in ten). Candidate pairs are texts sharing at least 3 of their 8 rarest word
+bigrams that some other text also has, so the
 comparison does not grow with the square of the number of texts in practice.
 
 Groups are the connected components of "equal or near-verbatim". Everything is deterministic.
@@ -18,7 +19,6 @@ Groups are the connected components of "equal or near-verbatim". Everything is d
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -100,13 +100,8 @@ def normalise(text: str) -> str:
     return " ".join(tokens(text))
 
 
-def _h(s: str) -> int:
-    return int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big")
-
-
-def _sketch(toks: list[str]) -> list[int]:
-    grams = {" ".join(toks[i:i + 2]) for i in range(max(1, len(toks) - 1))}
-    return sorted(_h(g) for g in grams)[:_SKETCH]
+def _bigrams(toks: list[str]) -> set[str]:
+    return {" ".join(toks[i:i + 2]) for i in range(max(1, len(toks) - 1))}
 
 
 @dataclass(frozen=True)
@@ -143,11 +138,19 @@ def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
         return i
 
     # candidate pairs: distinct texts sharing at least _MIN_SHARED of their bottom-k bigrams
-    postings: dict[int, list[int]] = defaultdict(list)
-    sketches = [_sketch(t) for t in rep_tokens]
+    # The sketch of a text is its _SKETCH rarest shared bigrams (document frequency over the distinct
+    # texts, ties by the bigram itself): copies share their rare bigrams, while a common phrase
+    # ("het gezin") would pair every text with every other and is only used when a text has
+    # nothing rarer.
+    grams = [_bigrams(t) for t in rep_tokens]
+    df: Counter[str] = Counter(g for gs in grams for g in gs)
+    # a bigram no other text has cannot pair anything: it never enters a sketch
+    sketches = [sorted((g for g in gs if df[g] > 1), key=lambda g: (df[g], g))[:_SKETCH]
+                for gs in grams]
+    postings: dict[str, list[int]] = defaultdict(list)
     for i, sk in enumerate(sketches):
-        for h in sk:
-            postings[h].append(i)
+        for g in sk:
+            postings[g].append(i)
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for ids in postings.values():
         for p in range(len(ids)):
@@ -161,6 +164,10 @@ def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
         a, b = rep_tokens[i], rep_tokens[j]
         # upper bounds of difflib's ratio first (length, then shared tokens): cheap rejections
         if 2 * min(len(a), len(b)) < similarity * (len(a) + len(b)):
+            continue
+        # near-verbatim copies share most of their bigrams; unrelated texts sharing a few
+        # rare phrases are dropped here before the (slower) token comparisons
+        if 2 * len(grams[i] & grams[j]) < min(len(grams[i]), len(grams[j])):
             continue
         if 2 * sum((bags[i] & bags[j]).values()) < similarity * (len(a) + len(b)):
             continue
