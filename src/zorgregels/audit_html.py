@@ -56,7 +56,7 @@ def bar_chart(title: str, rows: list[tuple[str, list[tuple[str, int]], str]], *,
 
     ``share``: each bar is 100% wide (composition); otherwise widths are counts on one scale.
     """
-    label_w, bar_w, ann_w, row_h = 190, 400, 120, 22
+    label_w, bar_w, ann_w, row_h = 200, 390, 120, 22
     height = 34 + row_h * len(rows) + 30
     total_max = max((sum(v for _, v in segs) for _, segs, _ in rows), default=0) or 1
     out = [f'<figure class="chart"><figcaption>{e(title)}</figcaption>',
@@ -66,7 +66,7 @@ def bar_chart(title: str, rows: list[tuple[str, list[tuple[str, int]], str]], *,
     for label, segs, ann in rows:
         total = sum(v for _, v in segs)
         x = float(label_w)
-        short = label if len(label) <= 28 else label[:27] + "…"
+        short = label if len(label) <= 26 else label[:25] + "…"
         out.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" class="lbl">'
                    f'<title>{e(label)}</title>{e(short)}</text>')
         scale = (bar_w / total) if share and total else (bar_w / total_max)
@@ -154,13 +154,14 @@ def render(report: AuditReport) -> str:
         review = [c for c in d.criteria if c.status == "needs_review"]
         fail_html = "".join(f'<li><b>{e(CRITERION_LABELS.get(c.criterion, c.criterion))}</b>: {e(c.message)}</li>'
                             for c in failed)
-        review_html = "".join(f'<li>{e(CRITERION_LABELS.get(c.criterion, c.criterion))}</li>' for c in review)
+        review_html = "".join(f'<li title="{e(c.message)}">{e(CRITERION_LABELS.get(c.criterion, c.criterion))}</li>'
+                              for c in review)
         crit_attr = " ".join(c.criterion for c in failed)
         rows_html.append(
             f'<tr data-verdict="{e(d.verdict)}" data-mun="{e(d.municipality or "(leeg)")}" '
             f'data-fail="{e(crit_attr)}">'
             f'<td>{e(d.decision_id)}</td><td>{e(d.municipality or "")}</td><td>{e(d.team or "")}</td>'
-            f'<td>{e(d.referrer_type or "")}</td><td>{e(d.rejection_reason or "")}</td>'
+            f'<td>{e(d.referrer_type or "")}</td><td>{e(d.rejection_reason or "").replace("_", "_<wbr>")}</td>'
             f'<td><span class="badge {e(d.verdict)}">{e(LABELS[d.verdict])}</span></td>'
             f'<td><ul>{fail_html}</ul></td><td><ul>{review_html}</ul></td>'
             f'<td><code title="{e(d.receipt.hash)}">{e(d.receipt.hash[:12])}</code></td></tr>')
@@ -200,6 +201,10 @@ th,td{{border-bottom:1px solid #e3e7ec;padding:5px 7px;text-align:left;vertical-
 th{{background:#eef1f5;position:sticky;top:0}}
 td:first-child,td:nth-child(2),td:nth-child(6){{white-space:nowrap}}
 td ul{{margin:0;padding-left:16px}}
+td:nth-child(7){{min-width:320px}}
+td:nth-child(5){{min-width:110px}} td:nth-child(9) code{{font-size:10.5px}}
+.tablewrap{{overflow-x:auto}}
+td:nth-child(8){{font-size:11.5px;color:#5a4a7a;min-width:140px}}
 .badge{{padding:2px 7px;border-radius:10px;color:#fff;font-size:11.5px;white-space:nowrap}}
 .badge.transparent{{background:{COLORS['transparent']}}} .badge.incomplete{{background:{COLORS['incomplete']}}}
 .badge.not_testable{{background:{COLORS['not_testable']}}}
@@ -235,11 +240,11 @@ durable-rules {e(st['durable_rules'])} · peildatum: {e(str(st['as_of']))} · he
 <select id="fc"><option value="">elk criterium</option>{options_crit}</select>
 <span id="count" class="meta"></span>
 </div>
-<table id="t"><thead><tr><th>besluit</th><th>gemeente</th><th>team</th><th>verwijzer</th><th>grond</th>
+<div class="tablewrap"><table id="t"><thead><tr><th>besluit</th><th>gemeente</th><th>team</th><th>verwijzer</th><th>grond</th>
 <th>oordeel</th><th>niet voldaan</th><th>ter beoordeling</th><th>bon</th></tr></thead>
 <tbody>
 {chr(10).join(rows_html)}
-</tbody></table>
+</tbody></table></div>
 <p class="meta">Instellingen: {e(json.dumps(settings, ensure_ascii=False))}</p>
 </main>
 <script>
@@ -251,6 +256,10 @@ for(var i=0;i<rows.length;i++){{var r=rows[i],ok=(!fv.value||r.dataset.verdict==
 &&(!fc.value||(' '+r.dataset.fail+' ').indexOf(' '+fc.value+' ')>=0)&&(!t||r.textContent.toLowerCase().indexOf(t)>=0);
 r.style.display=ok?'':'none';if(ok)n++;}}
 count.textContent=n+' van '+rows.length+' getoond';}}
+// a filtered view can be shared: audit.html#verdict=incomplete&crit=ground_holds&mun=GM0392&q=tekst
+var h=new URLSearchParams(location.hash.slice(1));
+if(h.get('q'))q.value=h.get('q');if(h.get('verdict'))fv.value=h.get('verdict');
+if(h.get('mun'))fm.value=h.get('mun');if(h.get('crit'))fc.value=h.get('crit');
 [q,fv,fm,fc].forEach(function(el){{el.addEventListener('input',apply);el.addEventListener('change',apply);}});apply();
 }})();
 </script>
