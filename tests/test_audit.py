@@ -339,3 +339,18 @@ def test_ground_holds_agrees_with_reference_semantics(audit_engine: Engine, grou
         assert status in ("pass", "needs_review")
     else:
         assert status == "fail" and d.verdict == "incomplete"
+
+
+def test_a_ground_message_naming_an_unknown_field_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    from zorgregels.diagnostics import InputError
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    text = (rules / "grounds.yaml").read_text(encoding="utf-8")
+    (rules / "grounds.yaml").write_text(text.replace("{wlz_indication}", "{wlz}").replace(
+        "het record heeft er geen.", "het record heeft er geen ({wlz_indicatie})."), encoding="utf-8")
+    engine = Engine.from_path(rules)
+    with pytest.raises(InputError, match="wlz_indicatie"):
+        audit_rejections(engine, EXACT)

@@ -44,6 +44,7 @@ from .conditions import All, Cmp, describe, fields_of, holds
 from .diagnostics import InputError
 from .durable_adapter import DurableRuntime, Session, rule_key
 from .facts import derive, read_record, to_fact
+from .fields import FIELDS
 from .model import FORMAT_VERSION
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ VERDICTS: tuple[str, ...] = ("transparent", "incomplete", "not_testable")
 STATUSES: tuple[str, ...] = ("pass", "fail", "needs_review", "not_applicable")
 DEFAULT_REUSE_THRESHOLD = 3
 DEFAULT_SIMILARITY = 0.9
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 GAP_BASIS = "domain.md §6 (elk criterium is een regel van check transparency)"
 #: fields that identify and group a decision; always read
 _ALWAYS_READ = ("decision_id", "outcome", "code", "rejection_reason", "motivation", "municipality",
@@ -201,6 +203,12 @@ class AuditRules:
         if not self.criteria:
             raise InputError("de regels bevatten geen criteria van check 'transparency' "
                              "(zie rules/transparency.yaml); de audit kan niet worden uitgevoerd")
+        for g in self.grounds.values():
+            for text in (g.ground.message or "", g.ground.review or ""):
+                unknown = [f for f in _PLACEHOLDER.findall(text) if f not in FIELDS]
+                if unknown:
+                    raise InputError(f"{g.source.file}:{g.source.line}: grond {g.id}: bericht noemt "
+                                     f"onbekend veld {', '.join(unknown)}")
         self.ground_index: dict[str, int] = {}
         ground_rules: list[CompiledRule] = []
         for g in self.grounds.values():
