@@ -354,3 +354,28 @@ def test_a_ground_message_naming_an_unknown_field_is_refused(tmp_path: Path) -> 
     engine = Engine.from_path(rules)
     with pytest.raises(InputError, match="wlz_indicatie"):
         audit_rejections(engine, EXACT)
+
+
+def test_same_receipts_from_jsonl_and_in_any_row_order(tmp_path: Path, audit_engine: Engine,
+                                                       exact: AuditReport) -> None:
+    rows = list(csv.DictReader(EXACT.open(encoding="utf-8")))
+    jsonl = tmp_path / "exact.jsonl"
+    jsonl.write_text("".join(json.dumps({k: v for k, v in r.items() if v != ""}, ensure_ascii=False) + "\n"
+                             for r in reversed(rows)), encoding="utf-8")
+    other = by_id(audit_rejections(audit_engine, jsonl))
+    for d in exact.decisions:
+        assert other[d.decision_id].receipt == d.receipt
+        assert other[d.decision_id].criteria == d.criteria
+
+
+def test_unreadable_row_is_reported_not_dropped(tmp_path: Path, audit_engine: Engine) -> None:
+    lines = EXACT.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, lines[1].replace("E01,", "E99,", 1) + ",te,veel")  # two fields too many
+    path = tmp_path / "ragged.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = audit_rejections(audit_engine, path)
+    assert report.summary["rows"] == 26
+    assert sum(report.summary["rows_accounted"].values()) == 26
+    bad = [n for n in report.not_audited if n.decision_id == "E99"]
+    assert len(bad) == 1 and bad[0].reason.startswith("onleesbare rij")
+    assert len(report.decisions) == 22
