@@ -379,3 +379,27 @@ def test_unreadable_row_is_reported_not_dropped(tmp_path: Path, audit_engine: En
     bad = [n for n in report.not_audited if n.decision_id == "E99"]
     assert len(bad) == 1 and bad[0].reason.startswith("onleesbare rij")
     assert len(report.decisions) == 22
+
+
+def test_verdict_invariants_over_the_year(year: AuditReport) -> None:
+    for d in year.decisions:
+        fails = failing(d)
+        if d.verdict == "transparent":
+            assert not fails
+        elif d.verdict == "incomplete":
+            assert fails and "ground_known" not in fails
+        else:
+            assert "ground_known" in fails or any("ontbreken" in r or "onleesbare" in r for r in d.reasons)
+        assert d.receipt.motivation_reuse >= (1 if crit(d, "motivation_specific").rules != [
+            "transparency.motivation_specific.missing"] else 0)
+
+
+def test_findings_for_batch_validation(exact: AuditReport) -> None:
+    findings = exact.findings()
+    assert all(f.check == "transparency" for f in findings)
+    e05 = [f for f in findings if f.decision_id == "E05"]
+    assert [(f.rule, f.severity) for f in e05] == [("transparency.ground_holds.not_holding", "error")]
+    e07 = [f for f in findings if f.decision_id == "E07"]
+    assert [(f.rule, f.severity) for f in e07] == [("transparency.ground_holds.review", "warning")]
+    e04 = [f for f in findings if f.decision_id == "E04"]
+    assert [f.rule for f in e04] == ["transparency.four_steps"]

@@ -46,6 +46,7 @@ from .durable_adapter import DurableRuntime, Session, rule_key
 from .facts import derive, read_record, to_fact
 from .fields import FIELDS
 from .model import FORMAT_VERSION
+from .results import Finding
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -151,6 +152,19 @@ class AuditReport(BaseModel):
     @property
     def exit_code(self) -> int:
         return 1 if any(d.verdict != "transparent" for d in self.decisions) else 0
+
+    def findings(self) -> list[Finding]:
+        """The audit as findings of check ``transparency`` (domain.md §5), one per criterion that
+        failed (severity error) or needs review (warning), for merging with batch validation."""
+        out: list[Finding] = []
+        for d in self.decisions:
+            for c in d.criteria:
+                if c.status in ("fail", "needs_review"):
+                    out.append(Finding(
+                        rule=c.rules[0] if len(c.rules) == 1 else f"transparency.{c.criterion}",
+                        check="transparency", severity="error" if c.status == "fail" else "warning",
+                        message=c.message, basis=c.basis, decision_id=d.decision_id))
+        return out
 
     def jsonl_lines(self) -> list[str]:
         return [json.dumps(d.model_dump(mode="json", exclude_none=True), ensure_ascii=False,
