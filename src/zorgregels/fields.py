@@ -82,6 +82,8 @@ _INPUT: list[Field] = [
     Field("delay_notice", "bool"),
     Field("information_requested_date", "date"),
     Field("team", "str"),
+    Field("responsible_municipality", "str",
+          doc="woonplaatsbeginsel: the municipality the rejection names as responsible"),
 ]
 
 _DERIVED: list[Field] = [
@@ -113,6 +115,25 @@ _DERIVED: list[Field] = [
     Field("advised_perceel", "int", derived=True, doc="perceel of the advised level"),
     Field("code_allowed", "bool", derived=True,
           doc="the decided code is among the allowed codes"),
+    # computed by the transparency audit (zorgregels.audit), absent elsewhere
+    Field("light_help", "bool", derived=True, doc="the decided code is at a light-help ladder level"),
+    Field("ground_known", "bool", derived=True,
+          doc="the rejection_reason is a ground in the region's catalogue"),
+    Field("ground_forbidden", "bool", derived=True,
+          doc="the ground may never justify a rejection"),
+    Field("ground_alternative_required", "bool", derived=True,
+          doc="the ground points to a lighter alternative that must be named"),
+    Field("ground_needs_missing", "list", derived=True,
+          doc="facts the ground needs that the record lacks"),
+    Field("ground_holds", "bool", derived=True,
+          doc="the ground's condition, re-evaluated on the record's facts, holds"),
+    Field("ground_condition", "str", derived=True, doc="the ground's condition, in words"),
+    Field("ground_review", "str", derived=True,
+          doc="what a professional must still judge when the ground's facts hold"),
+    Field("motivation_reuse", "int", derived=True,
+          doc="rejections in the batch with the same or a near-verbatim motivation (this one included)"),
+    Field("motivation_reuse_threshold", "int", derived=True,
+          doc="from this many copies a motivation counts as boilerplate"),
 ]
 
 FIELDS: dict[str, Field] = {f.name: f for f in _INPUT + _DERIVED}

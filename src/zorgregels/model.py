@@ -243,6 +243,7 @@ class Ground(Strict):
     ijw_reason: str | None = Field(None, description="iJw WJ759 reden afwijzing verzoek, where one exists")
     forbidden: bool = Field(False, description="may never justify a rejection")
     message: str | None = None
+    review: str | None = Field(None, description="what a professional must still judge when the facts hold")
 
 
 class BudgetCeiling(Strict):
