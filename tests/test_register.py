@@ -65,6 +65,8 @@ def test_data_used_is_what_the_conditions_read():
         read |= set(t.table.inputs) | (set(fields_of(t.applies_when)) if t.applies_when else set())
     for r in CAT.rules:
         read |= set(fields_of(r.cond)) | set(r.rule.requires)
+    for g in CAT.grounds.values():
+        read |= (set(fields_of(g.holds_when)) if g.holds_when else set()) | set(g.ground.needs)
     assert listed == read
     assert "bsn" not in listed
     for name in ("severity", "referrer_type", "decision_date"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .audit import AuditReport, audit_rejections
 from .catalogue import Catalogue
 from .diagnostics import CatalogueError, Diagnostic, InputError
 from .engine import Engine
@@ -19,6 +20,7 @@ from .overview import TariffTable, tariff_table
 from .tariffs import ThreeMonths, three_months
 
 __all__ = [
+    "AuditReport",
     "FORMAT_VERSION",
     "Catalogue",
     "CatalogueError",
@@ -32,6 +34,7 @@ __all__ = [
     "ThreeMonths",
     "TraceStep",
     "__version__",
+    "audit_rejections",
     "check_catalogue",
     "load_catalogue",
     "tariff_table",

@@ -84,8 +84,11 @@ def read_case(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError(f"{path}: een casus is een mapping van veld naar waarde")
     if "input" in data and isinstance(data["input"], dict):  # a test case file can be evaluated too
-        data = data["input"]
-    return {k: _plain(v) for k, v in data.items()} if isinstance(data, LocDict) else dict(data)
+        as_of = data.get("as_of")
+        data = dict(data["input"])
+        if as_of and "as_of" not in data:
+            data["__as_of__"] = as_of
+    return {k: _plain(v) for k, v in data.items()}
 
 
 def _plain(v: Any) -> Any:
@@ -168,7 +171,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     engine = Engine.from_path(args.rules)
     case = read_case(Path(args.case))
-    decision = engine.evaluate(case, as_of=args.as_of)
+    file_as_of = case.pop("__as_of__", None)
+    as_of = args.as_of
+    if as_of is None and file_as_of is not None:
+        try:
+            as_of = dt.date.fromisoformat(str(file_as_of))
+        except ValueError:
+            raise InputError(f"{args.case}: as_of {file_as_of!r} is geen datum") from None
+    decision = engine.evaluate(case, as_of=as_of)
     if args.json:
         print(decision.model_dump_json(indent=2))
     else:
