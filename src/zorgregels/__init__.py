@@ -15,8 +15,8 @@ from .diagnostics import CatalogueError, Diagnostic, InputError
 from .engine import Engine
 from .loader import check_catalogue, load_catalogue
 from .model import FORMAT_VERSION
-from .results import Decision, Finding, NotEvaluable, TraceStep
 from .overview import TariffTable, tariff_table
+from .results import Decision, Finding, NotEvaluable, TraceStep
 from .tariffs import ThreeMonths, three_months
 
 __all__ = [

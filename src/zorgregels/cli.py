@@ -68,7 +68,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def read_case(path: Path) -> dict[str, Any]:
-    from .yamlio import LocDict, load_yaml
+    from .yamlio import load_yaml
 
     if not path.exists():
         raise InputError(f"{path}: bestand bestaat niet")

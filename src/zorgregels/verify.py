@@ -461,7 +461,7 @@ def analyse(cat: Catalogue, tables: list[CompiledTable], domains: Domains) -> di
         facts = [{f: v for f, v in zip(reads, pk) if v is not None} for pk in by_pk]
         results = evaluate_many(t, facts)
         after: list[dict[str, Any]] = []
-        for (pk, (j, origin)), fact, (res, rows) in zip(by_pk.items(), facts, results):
+        for (pk, (_j, origin)), fact, (res, rows) in zip(by_pk.items(), facts, results):
             ta.seen[pk] = Seen({f: fact[f] for f in ta.reads if f in fact}, origin, res, rows)
             a = dict(fact)
             a.update(_tuple_lists(res.outputs))
