@@ -9,15 +9,18 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .catalogue import Catalogue  # noqa: E402
-from .diagnostics import CatalogueError, Diagnostic, InputError  # noqa: E402
-from .engine import Engine  # noqa: E402
-from .loader import check_catalogue, load_catalogue  # noqa: E402
-from .model import FORMAT_VERSION  # noqa: E402
-from .results import Decision, Finding, NotEvaluable, TraceStep  # noqa: E402
-from .tariffs import ThreeMonths, three_months  # noqa: E402
+from .audit import AuditReport, audit_rejections
+from .catalogue import Catalogue
+from .diagnostics import CatalogueError, Diagnostic, InputError
+from .engine import Engine
+from .loader import check_catalogue, load_catalogue
+from .model import FORMAT_VERSION
+from .overview import TariffTable, tariff_table
+from .results import Decision, Finding, NotEvaluable, TraceStep
+from .tariffs import ThreeMonths, three_months
 
 __all__ = [
+    "AuditReport",
     "FORMAT_VERSION",
     "Catalogue",
     "CatalogueError",
@@ -27,10 +30,13 @@ __all__ = [
     "Finding",
     "InputError",
     "NotEvaluable",
+    "TariffTable",
     "ThreeMonths",
     "TraceStep",
     "__version__",
+    "audit_rejections",
     "check_catalogue",
     "load_catalogue",
+    "tariff_table",
     "three_months",
 ]

@@ -7,7 +7,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .conditions import Cond
-from .model import BudgetCeiling, Code, Domain, Ground, LadderLevel, Region, ReferrerType, Rule, Table, Tariff
+from .model import (
+    BudgetCeiling,
+    Code,
+    Domain,
+    Ground,
+    LadderLevel,
+    ReferrerType,
+    Region,
+    Rule,
+    Table,
+    Tariff,
+)
 
 
 @dataclass(frozen=True)

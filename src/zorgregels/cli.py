@@ -49,6 +49,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     if cat is None:
         print(f"{errors} fout(en), {warnings} waarschuwing(en): de regels zijn niet geladen.")
         return EXIT_BAD_INPUT
+    from .verify import verify_catalogue
+
+    verified = verify_catalogue(cat)  # gaps, overlaps, dead rows and columns, tariff gaps
+    for d in verified:
+        print(d.render())
+    warnings += sum(d.severity == "warning" for d in verified)
+    if any(d.severity == "error" for d in verified):
+        print(f"{sum(d.severity == 'error' for d in verified)} fout(en) in de tabellen, "
+              f"{warnings} waarschuwing(en).")
+        return EXIT_BAD_INPUT
     print(f"OK: {len(cat.codes)} codes, {len(cat.tables)} tabellen, {len(cat.rules)} regels in "
           f"{len(cat.files)} bestanden; {warnings} waarschuwing(en). Hash {cat.bundle_hash[:12]}.")
     return EXIT_OK
@@ -58,7 +68,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def read_case(path: Path) -> dict[str, Any]:
-    from .yamlio import LocDict, load_yaml
+    from .yamlio import load_yaml
 
     if not path.exists():
         raise InputError(f"{path}: bestand bestaat niet")
@@ -74,8 +84,11 @@ def read_case(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError(f"{path}: een casus is een mapping van veld naar waarde")
     if "input" in data and isinstance(data["input"], dict):  # a test case file can be evaluated too
-        data = data["input"]
-    return {k: _plain(v) for k, v in data.items()} if isinstance(data, LocDict) else dict(data)
+        as_of = data.get("as_of")
+        data = dict(data["input"])
+        if as_of and "as_of" not in data:
+            data["__as_of__"] = as_of
+    return {k: _plain(v) for k, v in data.items()}
 
 
 def _plain(v: Any) -> Any:
@@ -158,7 +171,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     engine = Engine.from_path(args.rules)
     case = read_case(Path(args.case))
-    decision = engine.evaluate(case, as_of=args.as_of)
+    file_as_of = case.pop("__as_of__", None)
+    as_of = args.as_of
+    if as_of is None and file_as_of is not None:
+        try:
+            as_of = dt.date.fromisoformat(str(file_as_of))
+        except ValueError:
+            raise InputError(f"{args.case}: as_of {file_as_of!r} is geen datum") from None
+    decision = engine.evaluate(case, as_of=as_of)
     if args.json:
         print(decision.model_dump_json(indent=2))
     else:

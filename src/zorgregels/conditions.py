@@ -67,17 +67,17 @@ class Present:
 
 @dataclass(frozen=True)
 class All:
-    items: tuple["Cond", ...]
+    items: tuple[Cond, ...]
 
 
 @dataclass(frozen=True)
 class AnyOf:
-    items: tuple["Cond", ...]
+    items: tuple[Cond, ...]
 
 
 @dataclass(frozen=True)
 class Not:
-    item: "Cond"
+    item: Cond
 
 
 @dataclass(frozen=True)
@@ -121,11 +121,11 @@ def to_fact_value(field: Field, value: Any) -> Scalar:
         raise ValueError("geen waarde")
     t = field.type
     if t == "date":
-        d = value if isinstance(value, dt.date) else parse_iso_date(value)
-        return d.toordinal()
+        day = value if isinstance(value, dt.date) else parse_iso_date(value)
+        return day.toordinal()
     if t in ("money", "decimal"):
-        d = value if isinstance(value, Decimal) else parse_decimal(value)
-        scaled = d * SCALE
+        amount = value if isinstance(value, Decimal) else parse_decimal(value)
+        scaled = amount * SCALE
         if scaled != scaled.to_integral_value():
             raise ValueError(f"{value} heeft meer dan 4 decimalen")
         return int(scaled)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -17,6 +17,8 @@ class Diagnostic(BaseModel):
     line: int | None = None
     column: int | None = None
     rule: str | None = None
+    #: a concrete counter-example behind the diagnostic (verify.py), e.g. the input in a gap
+    witness: dict[str, Any] | None = None
 
     def render(self) -> str:
         where = self.file or "<catalogus>"

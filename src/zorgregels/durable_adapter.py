@@ -43,7 +43,7 @@ class _SynchronousHost(Host):
     """A durable-rules host without its timer threads: we use no timers, and the dispatch
     thread would otherwise compete with ``assert_fact`` for pending actions."""
 
-    def _run(self) -> None:  # noqa: D401 - overrides the thread start-up
+    def _run(self) -> None:
         return None
 
 
@@ -214,7 +214,9 @@ class DurableRuntime:
             session = Session()
             self._sessions[sid] = session
             try:
-                self._host.assert_fact(self.name, {**copy.deepcopy(fact), "sid": sid, "stage": 0})
+                # facts are flat: copying the lists is a full copy (durable-rules may keep it)
+                first = {k: list(v) if isinstance(v, list) else v for k, v in fact.items()}
+                self._host.assert_fact(self.name, {**first, "sid": sid, "stage": 0})
             finally:
                 del self._sessions[sid]
                 self._host.delete_state(self.name, sid)

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from .conditions import fields_of, from_fact_value
 from .diagnostics import InputError
 from .durable_adapter import DurableRuntime, Session, applies_key, row_key, rule_key
 from .facts import derive, read_record, to_fact
-from .fields import FIELDS
+from .fields import FIELDS, TABLE_OUTPUTS
 from .loader import load_catalogue
 from .results import Decision, Finding, NotEvaluable, TraceStep
 from .tariffs import three_months
@@ -132,8 +132,13 @@ class Engine:
         self.compiled: CompiledRules = compile_catalogue(catalogue)
         self._runtime = DurableRuntime(self.compiled, self._resolve)
 
+    @property
+    def vocabulary(self) -> dict[str, set[str]]:
+        """Closed vocabularies the catalogue adds to the record's fields (its domains)."""
+        return {"domains": set(self.catalogue.domains)}
+
     @classmethod
-    def from_path(cls, path: str | Path) -> "Engine":
+    def from_path(cls, path: str | Path) -> Engine:
         return cls(load_catalogue(path))
 
     @property
@@ -189,7 +194,7 @@ class Engine:
         ``decision_date`` is used.
         """
         raw = case.model_dump() if isinstance(case, BaseModel) else dict(case)
-        typed, issues, _extra = read_record(raw)
+        typed, issues, _extra = read_record(raw, self.vocabulary)
         if as_of is None:
             as_of = typed.get("decision_date")
             if as_of is None:
@@ -224,7 +229,6 @@ class Engine:
 
         missing: list[str] = []
         gaps = conflicts = False
-        derived_fields = {f for f, spec in FIELDS.items() if spec.derived}
         for res in session.memo.get("tables", []):
             t = res.table
             step = TraceStep(
@@ -238,8 +242,12 @@ class Engine:
                 step.message = "; ".join(n for n in notes if n) or None
             trace.append(step)
             if res.status == "missing":
-                roots = [f for f in res.missing if f not in derived_fields or f in ("age",)]
-                missing += [f for f in roots if f not in missing]
+                for f in res.missing:
+                    spec = FIELDS[f]
+                    if f in TABLE_OUTPUTS and not spec.sources:
+                        continue  # the table that produces it reports its own cause
+                    roots = [s for s in spec.sources if s not in typed] or [f]
+                    missing += [r for r in roots if r not in missing]
             elif res.status == "no_rule_matched":
                 gaps = True
                 shown = ", ".join(f"{k}={display(k, v)}" for k, v in res.values.items())
@@ -328,5 +336,5 @@ class Engine:
 def _hours(h: Decimal | None) -> str | None:
     if h is None:
         return None
-    q = h.quantize(Decimal("0.1"))
+    q = h.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return format(q.normalize(), "f") if q == q.to_integral_value() else str(q)

@@ -94,8 +94,13 @@ def _parse(name: str, value: Any) -> Any:
     return text
 
 
-def read_record(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[InputIssue], dict[str, Any]]:
-    """Typed values of the known input fields, an issue per bad value, and the extra columns."""
+def read_record(raw: Mapping[str, Any], vocabulary: Mapping[str, set[str]] | None = None,
+                ) -> tuple[dict[str, Any], list[InputIssue], dict[str, Any]]:
+    """Typed values of the known input fields, an issue per bad value, and the extra columns.
+
+    ``vocabulary`` narrows fields to a catalogue's ids (its domains): a list with an unknown
+    item is a bad value as a whole, so a typo never silently drops a domain.
+    """
     typed: dict[str, Any] = {}
     issues: list[InputIssue] = []
     extra: dict[str, Any] = {}
@@ -105,6 +110,12 @@ def read_record(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[InputIssue
             continue
         try:
             parsed = _parse(key, value)
+            allowed = (vocabulary or {}).get(key)
+            if allowed is not None and parsed is not None:
+                items = parsed if isinstance(parsed, list) else [parsed]
+                unknown = [i for i in items if i not in allowed]
+                if unknown:
+                    raise ValueError(f"onbekend: {', '.join(unknown)} (bekend: {', '.join(sorted(allowed))})")
         except ValueError as exc:
             issues.append(InputIssue(key, value, str(exc)))
             continue

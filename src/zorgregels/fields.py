@@ -29,6 +29,7 @@ class Field:
     derived: bool = False  # computed by the engine, never read from input
     doc: str = ""
     default: bool | None = None  # situation flags: not recorded means "no"
+    sources: tuple[str, ...] = ()  # input fields a derived fact is computed from
 
 
 REFERRER_TYPES = ("01", "02", "03", "04", "05", "06", "08")  # iJw COD327
@@ -44,7 +45,8 @@ _INPUT: list[Field] = [
     Field("client_id", "str", doc="pseudonym"),
     Field("bsn", "str", doc="never shown unmasked"),
     Field("birth_date", "date"),
-    Field("age", "int", doc="years at the start of care; derived from birth_date when absent"),
+    Field("age", "int", doc="years at the start of care; derived from birth_date when absent",
+          sources=("birth_date",)),
     Field("referrer_type", "str", REFERRER_TYPES, doc="iJw COD327"),
     Field("domains", "list", doc="care-question domains from the catalogue"),
     Field("complexity", "str", ("enkelvoudig", "meervoudig")),
@@ -83,13 +85,15 @@ _INPUT: list[Field] = [
     Field("provider", "str",
           doc="provider id (AGB code); optional, used by the cross-decision checks "
               "sequential_help and iJw no-stacking"),
+    Field("responsible_municipality", "str",
+          doc="woonplaatsbeginsel: the municipality the rejection names as responsible"),
 ]
 
 _DERIVED: list[Field] = [
-    Field("domain_count", "int", derived=True, doc="number of care-question domains"),
-    Field("primary_domain", "str", derived=True, doc="the first listed domain"),
-    Field("decision_term_days", "int", derived=True, doc="days from request to decision"),
-    Field("duration_days", "int", derived=True, doc="days from start to end, inclusive"),
+    Field("domain_count", "int", derived=True, sources=("domains",), doc="number of care-question domains"),
+    Field("primary_domain", "str", derived=True, sources=("domains",), doc="the first listed domain"),
+    Field("decision_term_days", "int", derived=True, sources=("decision_date", "request_date"), doc="days from request to decision"),
+    Field("duration_days", "int", derived=True, sources=("start_date", "end_date"), doc="days from start to end, inclusive"),
     Field("code_known", "bool", derived=True, doc="the decided code is in the catalogue"),
     Field("code_level", "int", derived=True, doc="ladder level of the decided code"),
     Field("code_perceel", "int", derived=True, doc="perceel of the decided code"),
@@ -114,6 +118,25 @@ _DERIVED: list[Field] = [
     Field("advised_perceel", "int", derived=True, doc="perceel of the advised level"),
     Field("code_allowed", "bool", derived=True,
           doc="the decided code is among the allowed codes"),
+    # computed by the transparency audit (zorgregels.audit), absent elsewhere
+    Field("light_help", "bool", derived=True, doc="the decided code is at a light-help ladder level"),
+    Field("ground_known", "bool", derived=True,
+          doc="the rejection_reason is a ground in the region's catalogue"),
+    Field("ground_forbidden", "bool", derived=True,
+          doc="the ground may never justify a rejection"),
+    Field("ground_alternative_required", "bool", derived=True,
+          doc="the ground points to a lighter alternative that must be named"),
+    Field("ground_needs_missing", "list", derived=True,
+          doc="facts the ground needs that the record lacks"),
+    Field("ground_holds", "bool", derived=True,
+          doc="the ground's condition, re-evaluated on the record's facts, holds"),
+    Field("ground_condition", "str", derived=True, doc="the ground's condition, in words"),
+    Field("ground_review", "str", derived=True,
+          doc="what a professional must still judge when the ground's facts hold"),
+    Field("motivation_reuse", "int", derived=True,
+          doc="rejections in the batch with the same or a near-verbatim motivation (this one included)"),
+    Field("motivation_reuse_threshold", "int", derived=True,
+          doc="from this many copies a motivation counts as boilerplate"),
 ]
 
 FIELDS: dict[str, Field] = {f.name: f for f in _INPUT + _DERIVED}

@@ -10,7 +10,7 @@ import difflib
 import hashlib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
@@ -77,12 +77,14 @@ class _Loader:
     def __init__(self, root: Path):
         self.root = root
         self.diags: list[Diagnostic] = []
+        self.invalid_ids: set[str] = set()
 
     def error(self, code: str, message: str, file: str | None, data: Any = None,
-              path: tuple[Any, ...] = (), rule: str | None = None, severity: str = "error") -> None:
+              path: tuple[Any, ...] = (), rule: str | None = None,
+              severity: Literal["error", "warning", "info"] = "error") -> None:
         line, col = locate(data, path) if data is not None else (None, None)
         self.diags.append(Diagnostic(code=code, severity=severity, message=message, file=file,
-                                     line=line, column=col, rule=rule))  # type: ignore[arg-type]
+                                     line=line, column=col, rule=rule))
 
     def run(self) -> tuple[Catalogue | None, list[Diagnostic]]:
         if not self.root.exists():
@@ -106,11 +108,7 @@ class _Loader:
                 self.error("schema.not_a_mapping", "een regelbestand is een mapping met secties "
                            "(region, ladder, domains, referrer_types, codes, tables, rules)", name)
                 continue
-            try:
-                model = RuleFile.model_validate(data)
-            except ValidationError as exc:
-                self._schema_errors(exc, name, data)
-                continue
+            model = self._validate_sections(data, name)
             parsed.append((name, data, model))
         cat = self._merge(parsed)
         if cat is not None:
@@ -122,9 +120,41 @@ class _Loader:
 
     # -------------------------------------------------------------- schema errors
 
-    def _schema_errors(self, exc: ValidationError, name: str, data: LocDict) -> None:
+    def _validate_sections(self, data: LocDict, name: str) -> RuleFile:
+        """Validate section by section and item by item, so one bad code does not hide the
+        mistakes (or the cross-references) of everything else in the file."""
+        sections: dict[str, Any] = {}
+        for key, value in data.items():
+            info = RuleFile.model_fields.get(key)
+            if info is None:
+                close = difflib.get_close_matches(str(key), RuleFile.model_fields, n=1)
+                hint = f"; bedoelde u '{close[0]}'?" if close else ""
+                self.error("schema.unknown_key", f"onbekende sectie '{key}'{hint} (bekend: "
+                           f"{', '.join(RuleFile.model_fields)})", name, data, (key,))
+                continue
+            if isinstance(value, list):
+                item_type = _model_args(info.annotation)[0]
+                good = []
+                for i, item in enumerate(value):
+                    try:
+                        good.append(item_type.model_validate(item))
+                    except ValidationError as exc:
+                        self._schema_errors(exc, name, data, (key, i))
+                        if isinstance(item, dict) and "id" in item:
+                            # references to it are not reported again as dangling
+                            self.invalid_ids.add(str(item["id"]))
+                sections[key] = good
+            else:
+                try:
+                    sections[key] = RuleFile.model_validate({key: value}).__getattribute__(key)
+                except ValidationError as exc:
+                    self._schema_errors(exc, name, data)
+        return RuleFile.model_construct(**sections)
+
+    def _schema_errors(self, exc: ValidationError, name: str, data: LocDict,
+                       prefix: tuple[Any, ...] = ()) -> None:
         for err in exc.errors():
-            loc = tuple(err["loc"])
+            loc = prefix + tuple(err["loc"])
             etype = err["type"]
             where = ".".join(str(p) for p in loc)
             msg = err["msg"].removeprefix("Value error, ")
@@ -139,6 +169,10 @@ class _Loader:
                            name, data, loc)
             elif "datum" in msg:
                 self.error("schema.invalid_date", f"{where}: {msg}", name, data, loc)
+            elif etype == "literal_error":
+                allowed = err.get("ctx", {}).get("expected", "")
+                self.error("schema.invalid_value", f"{where}: {err['input']!r} is niet toegestaan "
+                           f"(toegestaan: {allowed})", name, data, loc)
             else:
                 self.error("schema.invalid_value", f"{where}: {msg}", name, data, loc)
 
@@ -181,9 +215,9 @@ class _Loader:
             for i, d in enumerate(rf.domains or []):
                 if claim("domain", d.id, name, data, ("domains", i)):
                     domains[d.id] = d
-            for i, r in enumerate(rf.referrer_types or []):
-                if claim("referrer_type", r.code, name, data, ("referrer_types", i)):
-                    referrers[r.code] = r
+            for i, ref in enumerate(rf.referrer_types or []):
+                if claim("referrer_type", ref.code, name, data, ("referrer_types", i)):
+                    referrers[ref.code] = ref
             for i, c in enumerate(rf.codes or []):
                 if claim("code", c.id, name, data, ("codes", i)):
                     codes[c.id] = c
@@ -263,7 +297,7 @@ class _Loader:
                        f"perceel {ladder[c.level].perceel}", name, data, path + ("perceel",),
                        rule=c.id, severity="warning")
         spans = sorted(enumerate(c.tariffs), key=lambda it: it[1].valid_from)
-        for (_, a), (j, b) in zip(spans, spans[1:]):
+        for (_, a), (j, b) in zip(spans, spans[1:], strict=False):
             if a.valid_to is None or b.valid_from <= a.valid_to:
                 self.error("tariff.overlap",
                            f"code {c.id}: tarief vanaf {b.valid_from} overlapt met tarief vanaf "
@@ -341,13 +375,15 @@ class _Loader:
 
     def _output(self, field: str, value: Any, codes: dict[str, Code], ladder: dict[int, Any]) -> Any:
         if field in ("advised_code",):
+            if value in self.invalid_ids:
+                return value
             if value not in codes:
                 raise ValueError(f"onbekende code {value!r}")
             return value
         if field == "allowed_codes":
             if not isinstance(value, list) or not value:
                 raise ValueError("verwacht een niet-lege lijst van codes")
-            unknown = [v for v in value if v not in codes]
+            unknown = [v for v in value if v not in codes and v not in self.invalid_ids]
             if unknown:
                 raise ValueError(f"onbekende code {', '.join(map(str, unknown))}")
             return list(value)

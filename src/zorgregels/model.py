@@ -139,7 +139,7 @@ class Tariff(Strict):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _order(self) -> "Tariff":
+    def _order(self) -> Tariff:
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValueError(f"valid_to {self.valid_to} ligt voor valid_from {self.valid_from}")
         if self.amount < 0:
@@ -158,7 +158,7 @@ class Norm(Strict):
     )
 
     @model_validator(mode="after")
-    def _one(self) -> "Norm":
+    def _one(self) -> Norm:
         given = [n for n in ("per_week", "per_month", "duration_months") if getattr(self, n) is not None]
         if len(given) != 1:
             raise ValueError("geef precies een van per_week, per_month of duration_months")
@@ -194,7 +194,7 @@ class Code(Strict):
         return v
 
     @model_validator(mode="after")
-    def _category(self) -> "Code":
+    def _category(self) -> Code:
         if self.id[:2] != self.category:
             raise ValueError(
                 f"productcode {self.id} hoort bij categorie {self.id[:2]}, niet {self.category} (iJw TR381)"
@@ -243,6 +243,7 @@ class Ground(Strict):
     ijw_reason: str | None = Field(None, description="iJw WJ759 reden afwijzing verzoek, where one exists")
     forbidden: bool = Field(False, description="may never justify a rejection")
     message: str | None = None
+    review: str | None = Field(None, description="what a professional must still judge when the facts hold")
 
 
 class BudgetCeiling(Strict):
@@ -279,14 +280,14 @@ __all__ = [
     "PROVIDER_TYPES",
     "REFERRER_TYPES",
     "UNITS",
-    "Code",
     "BudgetCeiling",
+    "Code",
     "Domain",
     "Ground",
     "LadderLevel",
     "Norm",
-    "Region",
     "ReferrerType",
+    "Region",
     "Rule",
     "RuleFile",
     "Table",

@@ -100,7 +100,7 @@ def _read_csv_slow(path: Path) -> pl.DataFrame:
         line = reader.line_num
         if not values:
             continue
-        row: dict[str, Any] = dict(zip(header, values))
+        row: dict[str, Any] = dict(zip(header, values, strict=False))
         if len(values) != len(header):
             row[ERROR] = f"regel {line}: {len(values)} velden, de kop heeft er {len(header)}"
         rows.append(row)

@@ -1,6 +1,7 @@
 """Rule tests as data: YAML cases with an input, a reference date and the expected result.
 
-A case file holds one case (``input``/``expect`` at the top) or many (``cases: [...]``).
+A case file holds one case (``input``/``expect`` at the top) or many (``cases: [...]``); a
+many-case file may hold ``templates`` for YAML anchors (``<<: *granted``) that cases reuse.
 ``expect`` may name: outcome, code, codes, level, perceel, tariff_3m, hours_3m, missing and
 ``fired`` (the exact set of rule ids that produced a finding). ``rules`` points at another
 catalogue folder, relative to the case file's project root, for cases about defective rules.
@@ -54,6 +55,11 @@ def load_cases(path: Path, root: Path | None = None) -> list[Case]:
         raise InputError("\n".join(d.render() for d in diags))
     if not isinstance(data, dict):
         raise InputError(f"{path}: een testbestand is een mapping")
+    if "cases" in data:
+        unknown_top = set(data) - {"cases", "rules", "templates"}
+        if unknown_top:
+            raise InputError(f"{path}: onbekende sleutel(s) {sorted(unknown_top)} "
+                             "(bekend: cases, rules, templates)")
     items = data["cases"] if "cases" in data else [data]
     default_rules = data.get("rules") if "cases" in data else None
     cases = []

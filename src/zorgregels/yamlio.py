@@ -47,6 +47,26 @@ class DuplicateKey(Exception):
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> LocDict:
+    # Duplicates are looked for among the keys written in this mapping; keys brought in by a
+    # YAML merge (``<<: *base``) may be overridden, as the YAML merge spec intends.
+    seen: dict[str, int] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = str(loader.construct_object(key_node, deep=True))
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            loader.duplicates.append(
+                Diagnostic(
+                    code="yaml.duplicate_key",
+                    message=f"sleutel '{key}' staat twee keer in dezelfde mapping "
+                    f"(eerst op regel {seen[key]}); verwijder of hernoem er een",
+                    line=line,
+                    column=key_node.start_mark.column + 1,
+                )
+            )
+        else:
+            seen[key] = line
     loader.flatten_mapping(node)
     result = LocDict()
     result.line, result.column = node.start_mark.line + 1, node.start_mark.column + 1
@@ -55,18 +75,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
             key = str(key)
-        pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        if key in result.key_lines:
-            loader.duplicates.append(
-                Diagnostic(
-                    code="yaml.duplicate_key",
-                    message=f"sleutel '{key}' staat twee keer in dezelfde mapping "
-                    f"(eerst op regel {result.key_lines[key][0]}); verwijder of hernoem er een",
-                    line=pos[0],
-                    column=pos[1],
-                )
-            )
-        result.key_lines[key] = pos
+        result.key_lines[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         result[key] = loader.construct_object(value_node, deep=True)
     return result
 

@@ -1,0 +1,114 @@
+"""``zorgregels audit PATH... --rules rules/ --out audit/``: the transparency audit of light-help
+rejections, written as audit.jsonl, summary.json and a self-contained audit.html.
+
+Exit codes: 0 every audited rejection is transparent, 1 at least one is not, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import InputError
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is geen datum (JJJJ-MM-DD)") from None
+
+
+def _threshold(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is geen geheel getal") from None
+    if n < 2:
+        raise argparse.ArgumentTypeError("de drempel is minstens 2")
+    return n
+
+
+def _similarity(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is geen getal") from None
+    if not 0 < x <= 1:
+        raise argparse.ArgumentTypeError("de gelijkenis ligt tussen 0 en 1")
+    return x
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "audit", help="toets de transparantie van afwijzingen van lichte hulp",
+        description="Toetst elke afwijzing van lichte hulp aan de criteria van domain.md §6 en "
+        "schrijft audit.jsonl, summary.json en audit.html. Exit 0: alles transparant; 1: niet "
+        "alles transparant; 2: onjuiste invoer.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="besluitbestanden (CSV, JSONL, Parquet) of mappen")
+    p.add_argument("--rules", default="rules", help="map met de regels van de regio (standaard: rules)")
+    p.add_argument("--out", default="audit", help="uitvoermap (standaard: audit)")
+    p.add_argument("--columns", default=None, metavar="MAP", help="YAML-kolomkoppeling veld: kolom")
+    p.add_argument("--reuse-threshold", type=_threshold, default=None, metavar="N",
+                   help="vanaf zoveel afwijzingen met dezelfde motivering is het een standaardtekst (standaard 3)")
+    p.add_argument("--similarity", type=_similarity, default=None, metavar="R",
+                   help="gelijkenis vanaf waar twee motiveringen vrijwel gelijk zijn (standaard 0.9)")
+    p.add_argument("--as-of", type=_date, default=None,
+                   help="peildatum van de regels (standaard: de besluitdatum van elk besluit)")
+    p.set_defaults(func=run)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and rename: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..audit import DEFAULT_REUSE_THRESHOLD, DEFAULT_SIMILARITY, audit_rejections
+    from ..audit_html import render
+    from ..engine import Engine
+
+    engine = Engine.from_path(args.rules)
+    if args.columns and not Path(args.columns).exists():
+        raise InputError(f"{args.columns}: kolomkoppeling bestaat niet")
+    report = audit_rejections(
+        engine, [Path(p) for p in args.paths], columns=args.columns, as_of=args.as_of,
+        reuse_threshold=args.reuse_threshold or DEFAULT_REUSE_THRESHOLD,
+        similarity=args.similarity or DEFAULT_SIMILARITY)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: bestaat en is geen map")
+    lines = report.jsonl_lines()
+    write_atomic(out / "audit.jsonl", "".join(line + "\n" for line in lines))
+    summary = dict(report.summary)
+    summary["not_determined"] = [n.model_dump(mode="json", exclude_none=True) for n in report.not_audited]
+    write_atomic(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    write_atomic(out / "audit.html", render(report))
+    ov = report.summary["overall"]
+    v = ov["verdicts"]
+    print(f"{report.summary['rows']} rijen; lichte hulp: {ov['light_help_granted']} toegekend, "
+          f"{ov['light_help_rejected']} afgewezen. Afwijzingen: {v['transparent']} transparant, "
+          f"{v['incomplete']} onvolledig, {v['not_testable']} niet toetsbaar. "
+          f"Uitvoer in {out}/ (audit.jsonl, summary.json, audit.html).")
+    nd = report.summary["rows_accounted"]["not_determined"]
+    if nd:
+        print(f"{nd} rij(en) zonder vast te stellen lichte-hulpstatus: zie summary.json (not_determined).",
+              file=sys.stderr)
+    return report.exit_code
