@@ -179,7 +179,8 @@ def read_decisions(paths: Sequence[str | Path], columns: str | Path | None = Non
         if rename:
             df = df.rename({k: v for k, v in rename.items() if k in df.columns})
         df = df.with_columns(
-            pl.lit(str(f)).alias(SOURCE),
+            pl.lit(str(f)).alias(SOURCE) if SOURCE not in df.columns  # a zip names its members
+            else pl.col(SOURCE).fill_null(str(f)),
             pl.int_range(1, df.height + 1, dtype=pl.Int64).alias(ROW) if ROW not in df.columns
             else pl.col(ROW).cast(pl.Int64),
         )

@@ -1,7 +1,7 @@
-"""Hook for formats beyond CSV, JSON Lines and Parquet (iJw XML messages, zip archives).
+"""Hook for formats beyond CSV, JSON Lines and Parquet: iJw XML messages and zip archives.
 
 ``SUFFIXES`` lists the extra file endings; ``read_other`` reads one such file into the same
-text-column table as ``readers.read_file``.
+text-column table as ``readers.read_file`` (see ``zorgregels.ijw_import``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,12 @@ import polars as pl
 
 from .diagnostics import InputError
 
-SUFFIXES: set[str] = set()
+SUFFIXES: set[str] = {".xml", ".zip"}
 
 
 def read_other(path: Path) -> pl.DataFrame:
-    raise InputError(f"{path}: onbekend bestandstype (verwacht .csv, .jsonl of .parquet)")
+    if path.suffix.lower() in SUFFIXES:
+        from .ijw_import import read_ijw
+
+        return read_ijw(path)
+    raise InputError(f"{path}: onbekend bestandstype (verwacht .csv, .jsonl, .parquet, .xml of .zip)")
