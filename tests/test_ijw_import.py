@@ -335,3 +335,16 @@ def test_eurocent_volumes_convert_exactly(cents: int):
     (row,) = parse_message(msg, "mem.xml")
     assert Decimal(row["volume"]) * 100 == cents and row["volume"].count(".") == 1
     assert len(row["volume"].split(".")[1]) == 2
+
+
+def test_a_folder_mixing_csv_and_messages_keeps_every_row_in_order(tmp_path: Path):
+    (tmp_path / "a.csv").write_text("decision_id,code\ncsv-1,45A01\n", encoding="utf-8")
+    for name in ("b.xml", "c.xml"):
+        (tmp_path / name).write_bytes(JW301.read_bytes())
+    (tmp_path / "d.jsonl").write_text('{"decision_id": "j-1"}\n', encoding="utf-8")
+    df = read_decisions([tmp_path])
+    assert [Path(s).name for s in df[SOURCE].to_list()] == ["a.csv", "b.xml", "b.xml", "c.xml", "c.xml", "d.jsonl"]
+    assert df[ROW].to_list() == [1, 1, 2, 1, 2, 1]
+    assert df["decision_id"].to_list()[0] == "csv-1" and df["decision_id"].to_list()[-1] == "j-1"
+    # the same message twice in a batch: same decision ids, left for the batch checks to see
+    assert df["decision_id"][1] == df["decision_id"][3]

@@ -165,10 +165,10 @@ def parse_message(data: bytes, source: str) -> list[dict[str, Any]]:
     if header is None or client is None:
         missing = "Header" if header is None else "Client"
         return [_error_row(source, f"{source}: {label} mist het element {missing}", label)]
-    sender = _text(header.find("m:Afzender", ns))
-    receiver = _text(header.find("m:Ontvanger", ns))
-    ident = _text(header.find("m:BerichtIdentificatie/b:Identificatie", ns))
-    msg_date = _text(header.find("m:BerichtIdentificatie/b:Dagtekening", ns))
+    h: dict[str, str | None] = {}
+    _flatten(header, (ns["m"], ns["b"]), "", h)
+    sender, receiver = h.get("Afzender"), h.get("Ontvanger")
+    ident, msg_date = h.get("BerichtIdentificatie/Identificatie"), h.get("BerichtIdentificatie/Dagtekening")
     common = {
         "message_type": label,
         "message_id": ident,
@@ -208,40 +208,58 @@ def parse_message(data: bytes, source: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _product(prod: ET.Element, msg: str, ns: dict[str, str]) -> dict[str, Any]:
-    def t(path: str) -> str | None:
-        return _text(prod.find(path, ns))
+def _flatten(el: ET.Element, spaces: tuple[str, str], prefix: str, out: dict[str, str | None]) -> None:
+    """Text of every leaf below ``el`` by its local path (``Omvang/Volume``), first one wins;
+    elements outside the message's and the basisschema's namespaces are ignored."""
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue  # comments, processing instructions
+        ns, _, local = tag[1:].partition("}")
+        if ns not in spaces:
+            continue
+        key = prefix + local
+        if len(child):
+            _flatten(child, spaces, key + "/", out)
+        elif key not in out:
+            text = child.text.strip() if child.text else ""
+            out[key] = text or None
 
-    unit = t("m:Omvang/b:Eenheid")
-    volume = t("m:Omvang/b:Volume")
+
+def _product(prod: ET.Element, msg: str, ns: dict[str, str]) -> dict[str, Any]:
+    v: dict[str, str | None] = {}
+    _flatten(prod, (ns["m"], ns["b"]), "", v)
+    t = v.get
+    unit = t("Omvang/Eenheid")
+    volume = t("Omvang/Volume")
     row: dict[str, Any] = {
-        "product_category": t("m:Product/b:Categorie"),
-        "code": t("m:Product/b:Code"),
+        "product_category": t("Product/Categorie"),
+        "code": t("Product/Code"),
         "volume": _cents_to_euro(volume) if unit == "83" else volume,
         "unit": unit,
-        "frequency": t("m:Omvang/b:Frequentie"),
-        "budget": _cents_to_euro(t("m:Budget")),
-        "provider_reference": t("m:ReferentieAanbieder"),
-        "comment": t("m:Commentaar"),
+        "frequency": t("Omvang/Frequentie"),
+        "budget": _cents_to_euro(t("Budget")),
+        "provider_reference": t("ReferentieAanbieder"),
+        "comment": t("Commentaar"),
     }
     if msg == "jw301":
         row.update({
-            "allocation_number": t("m:ToewijzingNummer"),
-            "decision_date": t("m:Toewijzingsdatum"),
-            "start_date": t("m:Ingangsdatum"),
-            "end_date": t("m:Einddatum"),
-            "change_reason": t("m:RedenWijziging"),
+            "allocation_number": t("ToewijzingNummer"),
+            "decision_date": t("Toewijzingsdatum"),
+            "start_date": t("Ingangsdatum"),
+            "end_date": t("Einddatum"),
+            "change_reason": t("RedenWijziging"),
             "outcome": "granted",
         })
     else:
         row.update({
-            "beschikking_number": t("m:BeschikkingNummer"),
-            "beschikking_start_date": t("m:BeschikkingIngangsdatum"),
-            "start_date": t("m:ToewijzingIngangsdatum"),
-            "end_date": t("m:ToewijzingEinddatum"),
-            "referrer_type": t("m:Verwijzer/b:Type"),
-            "referrer_agb": t("m:Verwijzer/b:ZorgverlenerCode"),
-            "referrer_name": t("m:Verwijzer/b:Naam"),
+            "beschikking_number": t("BeschikkingNummer"),
+            "beschikking_start_date": t("BeschikkingIngangsdatum"),
+            "start_date": t("ToewijzingIngangsdatum"),
+            "end_date": t("ToewijzingEinddatum"),
+            "referrer_type": t("Verwijzer/Type"),
+            "referrer_agb": t("Verwijzer/ZorgverlenerCode"),
+            "referrer_name": t("Verwijzer/Naam"),
         })
     return row
 
@@ -302,8 +320,21 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
 def read_ijw(path: str | Path) -> pl.DataFrame:
     """One ``.xml`` message or ``.zip`` archive as the text-column decision table."""
     rows = read_rows(Path(path))
+    return _frame(rows)
+
+
+def read_many(paths: list[Path]) -> pl.DataFrame:
+    """Many messages and archives as one table (one frame instead of one per file: a folder of
+    a year's messages holds tens of thousands of small files)."""
+    rows: list[dict[str, Any]] = []
+    for p in paths:
+        rows += read_rows(Path(p))
+    return _frame(rows)
+
+
+def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
     schema = {c: pl.Utf8 for c in COLUMNS} | {ROW: pl.Int64, ERROR: pl.Utf8, SOURCE: pl.Utf8}
     return pl.DataFrame([{c: r.get(c) for c in schema} for r in rows], schema=schema)
 
 
-__all__ = ["COLUMNS", "municipality_code", "parse_message", "read_ijw", "read_rows"]
+__all__ = ["COLUMNS", "municipality_code", "parse_message", "read_ijw", "read_many", "read_rows"]

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +166,18 @@ def read_file(path: Path) -> pl.DataFrame:
     return df
 
 
+def _tables(files: list[Path], extra: Any) -> Iterator[tuple[Path, pl.DataFrame]]:
+    """Each file's table; consecutive files of the extra formats in one batch when the hook
+    offers ``read_many`` (a folder of iJw messages is thousands of one-client files)."""
+    for is_extra, group in groupby(files, key=lambda p: p.suffix.lower() in extra.SUFFIXES):
+        batch = list(group)
+        if is_extra and len(batch) > 1 and hasattr(extra, "read_many"):
+            yield batch[0], extra.read_many(batch)
+        else:
+            for f in batch:
+                yield f, read_file(f)
+
+
 def read_decisions(paths: Sequence[str | Path], columns: str | Path | None = None) -> pl.DataFrame:
     """All rows of all files as text columns, with ``_source`` and ``_row``; nothing dropped."""
     from . import readers_extra
@@ -174,16 +187,17 @@ def read_decisions(paths: Sequence[str | Path], columns: str | Path | None = Non
         raise InputError("geen besluitbestanden gevonden")
     rename = read_column_map(columns) if columns else {}
     frames = []
-    for f in files:
-        df = read_file(f)
+    for f, df in _tables(files, readers_extra):
         if rename:
             df = df.rename({k: v for k, v in rename.items() if k in df.columns})
-        df = df.with_columns(
-            pl.lit(str(f)).alias(SOURCE) if SOURCE not in df.columns  # a zip names its members
-            else pl.col(SOURCE).fill_null(str(f)),
-            pl.int_range(1, df.height + 1, dtype=pl.Int64).alias(ROW) if ROW not in df.columns
-            else pl.col(ROW).cast(pl.Int64),
-        )
+        if df.schema.get(SOURCE) != pl.Utf8 or df.schema.get(ROW) != pl.Int64 \
+                or df[SOURCE].null_count():  # readers that name their rows (zip members) skip this
+            df = df.with_columns(
+                pl.lit(str(f)).alias(SOURCE) if SOURCE not in df.columns
+                else pl.col(SOURCE).fill_null(str(f)),
+                pl.int_range(1, df.height + 1, dtype=pl.Int64).alias(ROW) if ROW not in df.columns
+                else pl.col(ROW).cast(pl.Int64),
+            )
         frames.append(df)
     out = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     if ERROR not in out.columns:
