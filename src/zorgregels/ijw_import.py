@@ -24,8 +24,9 @@ import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -63,6 +64,12 @@ COLUMNS = (
     "provider_agb", "change_reason", "comment", "message_id", "message_date",
     "allocation_number", "provider_reference", "beschikking_number", "beschikking_start_date",
 )
+
+
+def batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, n)):
+        yield chunk
 
 
 class _Refused(Exception):
@@ -208,14 +215,22 @@ def parse_message(data: bytes, source: str) -> list[dict[str, Any]]:
     return rows
 
 
+_TAGS: dict[str, tuple[str, str]] = {}  # "{namespace}Local" -> (namespace, Local)
+
+
 def _flatten(el: ET.Element, spaces: tuple[str, str], prefix: str, out: dict[str, str | None]) -> None:
     """Text of every leaf below ``el`` by its local path (``Omvang/Volume``), first one wins;
     elements outside the message's and the basisschema's namespaces are ignored."""
     for child in el:
         tag = child.tag
-        if not isinstance(tag, str):
-            continue  # comments, processing instructions
-        ns, _, local = tag[1:].partition("}")
+        split = _TAGS.get(tag)
+        if split is None:
+            if not isinstance(tag, str):
+                continue  # comments, processing instructions
+            split = tag[1:].partition("}")[::2] if tag[:1] == "{" else ("", tag)
+            if len(_TAGS) < 10_000:
+                _TAGS[tag] = split
+        ns, local = split
         if ns not in spaces:
             continue
         key = prefix + local
@@ -305,36 +320,45 @@ def _zip_rows(data: bytes | Path, source: str, depth: int = 1) -> Iterator[dict[
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
     """The rows of one ``.xml`` message or ``.zip`` archive of messages."""
+    return list(iter_rows(path))
+
+
+def iter_rows(path: Path) -> Iterator[dict[str, Any]]:
     suffix = path.suffix.lower()
     if suffix == ".zip":
-        return list(_zip_rows(path, str(path)))
+        yield from _zip_rows(path, str(path))
+        return
     if suffix == ".xml":
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise InputError(f"{path}: niet te lezen ({exc.strerror})") from None
-        return parse_message(data, str(path))
+        yield from parse_message(data, str(path))
+        return
     raise InputError(f"{path}: geen iJw-bericht (.xml) of zip-archief")
 
 
 def read_ijw(path: str | Path) -> pl.DataFrame:
     """One ``.xml`` message or ``.zip`` archive as the text-column decision table."""
-    rows = read_rows(Path(path))
-    return _frame(rows)
+    return _frame(iter_rows(Path(path)))
 
 
-def read_many(paths: list[Path]) -> pl.DataFrame:
+def read_many(paths: Iterable[str | Path]) -> pl.DataFrame:
     """Many messages and archives as one table (one frame instead of one per file: a folder of
     a year's messages holds tens of thousands of small files)."""
-    rows: list[dict[str, Any]] = []
-    for p in paths:
-        rows += read_rows(Path(p))
-    return _frame(rows)
+    return _frame(row for p in paths for row in iter_rows(Path(p)))
 
 
-def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
-    schema = {c: pl.Utf8 for c in COLUMNS} | {ROW: pl.Int64, ERROR: pl.Utf8, SOURCE: pl.Utf8}
-    return pl.DataFrame([{c: r.get(c) for c in schema} for r in rows], schema=schema)
+SCHEMA = {c: pl.Utf8 for c in COLUMNS} | {ROW: pl.Int64, ERROR: pl.Utf8, SOURCE: pl.Utf8}
+CHUNK = 20_000  # rows held as Python dicts before they become columns (bounds the memory)
+
+
+def _frame(rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
+    frames = [pl.DataFrame(chunk, schema=SCHEMA)
+              for chunk in batched(({c: r.get(c) for c in SCHEMA} for r in rows), CHUNK)]
+    if not frames:
+        return pl.DataFrame(schema=SCHEMA)
+    return pl.concat(frames, rechunk=True) if len(frames) > 1 else frames[0]
 
 
 __all__ = ["COLUMNS", "municipality_code", "parse_message", "read_ijw", "read_many", "read_rows"]
