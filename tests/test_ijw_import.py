@@ -348,3 +348,38 @@ def test_a_folder_mixing_csv_and_messages_keeps_every_row_in_order(tmp_path: Pat
     assert df["decision_id"].to_list()[0] == "csv-1" and df["decision_id"].to_list()[-1] == "j-1"
     # the same message twice in a batch: same decision ids, left for the batch checks to see
     assert df["decision_id"][1] == df["decision_id"][3]
+
+
+def test_declarations_are_refused_in_any_encoding(tmp_path: Path):
+    doc = ('<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE a [<!ENTITY e "x">]>\n'
+           + _message("jw301", [_jw301_product("1", code="&e;")]).split("\n", 1)[1])
+    p = tmp_path / "utf16.xml"
+    p.write_bytes(doc.encode("utf-16"))
+    (row,) = read_ijw(p).to_dicts()
+    assert "DOCTYPE" in row[ERROR] and row["code"] is None
+
+
+_text = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), min_size=1,
+                max_size=12).map(str.strip).filter(bool)
+
+
+@given(number=_text, code=_text, category=_text, start=_text, end=_text, volume=_text, unit=_text,
+       frequency=_text)
+def test_product_values_pass_through_as_text(number, code, category, start, end, volume, unit, frequency):
+    from xml.sax.saxutils import escape
+
+    from zorgregels.ijw_import import parse_message
+
+    e = escape
+    prod = _jw301_product(e(number), category=e(category), code=e(code),
+                          omvang=(e(volume), e(unit), e(frequency)), end=e(end)).replace(
+        "<m:Ingangsdatum>2026-05-04", f"<m:Ingangsdatum>{e(start)}")
+    (row,) = parse_message(_message("jw301", [prod]).encode("utf-8"), "gen.xml")
+    assert row.get(ERROR) is None
+    expected_volume = volume
+    if unit == "83" and volume.isdigit():
+        expected_volume = f"{Decimal(volume) / 100:.2f}"
+    assert (row["allocation_number"], row["code"], row["product_category"], row["start_date"],
+            row["end_date"], row["volume"], row["unit"], row["frequency"]) == (
+        number, code, category, start, end, expected_volume, unit, frequency)
+    assert row["decision_id"] == f"JW301-0384-MSG7-{number}"
