@@ -150,6 +150,8 @@ def derive(typed: dict[str, Any], catalogue: Catalogue, as_of: dt.date) -> dict[
     if "unit" in typed and "frequency" in typed:
         d["code_unit_frequency_valid"] = ijw.unit_frequency_valid(typed["unit"], typed["frequency"])
     code_id = typed.get("code")
+    if code_id is not None and "product_category" in typed:
+        d["code_category_match"] = code_id[:2] == typed["product_category"]
     if code_id is not None:
         code = catalogue.codes.get(code_id)
         d["code_known"] = code is not None

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .ijw import PRODUCT_CATEGORIES
+
 FieldType = Literal["str", "int", "bool", "date", "decimal", "money", "list"]
 
 #: money and decimals are carried as integers scaled by this factor in facts.
@@ -87,6 +89,12 @@ _INPUT: list[Field] = [
               "sequential_help and iJw no-stacking"),
     Field("responsible_municipality", "str",
           doc="woonplaatsbeginsel: the municipality the rejection names as responsible"),
+    # iJw messages (zorgregels.ijw_import); empty for other inputs, so rules/ijw.yaml stays silent
+    Field("message_type", "str", ("JW301", "JW315"), doc="iJw message the record was read from"),
+    Field("product_category", "str", tuple(PRODUCT_CATEGORIES), doc="iJw productcategorie (JZ020)"),
+    Field("budget", "money", doc="iJw Budget in euro (the message carries eurocent)"),
+    Field("referrer_agb", "str", doc="iJw Verwijzer/ZorgverlenerCode (AGB, 8 digits)"),
+    Field("referrer_name", "str", doc="iJw Verwijzer/Naam"),
 ]
 
 _DERIVED: list[Field] = [
@@ -103,6 +111,8 @@ _DERIVED: list[Field] = [
           doc="the decided code has a tariff in force on the decision date"),
     Field("code_tariff", "money", derived=True,
           doc="catalogue tariff of the decided code on the decision date"),
+    Field("code_category_match", "bool", derived=True, sources=("code", "product_category"),
+          doc="the first two digits of the code equal the iJw productcategorie (TR381)"),
     Field("code_unit_frequency_valid", "bool", derived=True,
           doc="unit and frequency are a combination iJw allows (CS338/CS343)"),
     Field("provider_type_allowed", "bool", derived=True,

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +166,21 @@ def read_file(path: Path) -> pl.DataFrame:
     return df
 
 
+def _tables(files: list[Path], extra: Any) -> Iterator[tuple[Path, bool, pl.DataFrame]]:
+    """Each file's table, and whether it comes from the extra formats' hook (whose rows name
+    their own ``_source``, e.g. ``archive.zip!member.xml``). Consecutive files of the extra
+    formats are read in one batch when the hook offers ``read_many`` (a folder of iJw messages
+    is thousands of one-client files)."""
+    for is_extra, group in groupby(files, key=lambda p: p.suffix.lower() in extra.SUFFIXES
+                                   and p.suffix.lower() not in SUFFIXES):
+        batch = list(group)
+        if is_extra and len(batch) > 1 and hasattr(extra, "read_many"):
+            yield batch[0], True, extra.read_many(batch)
+        else:
+            for f in batch:
+                yield f, is_extra, read_file(f)
+
+
 def read_decisions(paths: Sequence[str | Path], columns: str | Path | None = None) -> pl.DataFrame:
     """All rows of all files as text columns, with ``_source`` and ``_row``; nothing dropped."""
     from . import readers_extra
@@ -174,15 +190,16 @@ def read_decisions(paths: Sequence[str | Path], columns: str | Path | None = Non
         raise InputError("geen besluitbestanden gevonden")
     rename = read_column_map(columns) if columns else {}
     frames = []
-    for f in files:
-        df = read_file(f)
+    for f, named, df in _tables(files, readers_extra):
         if rename:
             df = df.rename({k: v for k, v in rename.items() if k in df.columns})
-        df = df.with_columns(
-            pl.lit(str(f)).alias(SOURCE),
-            pl.int_range(1, df.height + 1, dtype=pl.Int64).alias(ROW) if ROW not in df.columns
-            else pl.col(ROW).cast(pl.Int64),
-        )
+        if not (named and df.schema.get(SOURCE) == pl.Utf8 and df.schema.get(ROW) == pl.Int64
+                and df[SOURCE].null_count() == 0):
+            df = df.with_columns(
+                pl.lit(str(f)).alias(SOURCE),
+                pl.int_range(1, df.height + 1, dtype=pl.Int64).alias(ROW) if ROW not in df.columns
+                else pl.col(ROW).cast(pl.Int64),
+            )
         frames.append(df)
     out = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     if ERROR not in out.columns:
