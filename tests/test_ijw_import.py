@@ -101,7 +101,7 @@ def test_jw301_example_imports_with_the_values_of_the_message():
     assert first["message_type"] == "JW301"
     assert first["decision_id"] == "JW301-0384-123456789012-300201"
     assert first["municipality"] == "GM0384"  # Afzender 0384
-    assert first["provider_agb"] == "42420001"  # Ontvanger
+    assert first["provider"] == "42420001"  # Ontvanger
     assert first["decision_date"] == "2026-04-01"  # Toewijzingsdatum
     assert first["birth_date"] == "2010-02-14"
     assert first["bsn"] == "999900006"
@@ -123,7 +123,7 @@ def test_jw315_example_imports_as_requests_with_their_referrers():
     first, second = rows
     assert first["message_type"] == "JW315"
     assert first["municipality"] == "GM0384"  # a JW315 goes to the municipality: Ontvanger
-    assert first["provider_agb"] == "42420001"  # Afzender
+    assert first["provider"] == "42420001"  # Afzender
     assert first["outcome"] is None and first["decision_date"] is None
     assert first["decision_id"] == "JW315-42420001-123456789012-40A12341234"
     assert second["decision_id"] == "JW315-42420001-123456789012-40A12341235"

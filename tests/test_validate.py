@@ -234,25 +234,35 @@ def test_column_mapping(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_ijw_examples_import(engine: Engine) -> None:
-    r = engine.validate(IJW)
+    r = engine.validate([IJW / "JW301.xml", IJW / "JW315.xml"])
     d = r.decisions
     assert d.height == 4
-    assert sorted(d["decision_id"]) == ["JW301-300201", "JW301-300202", "JW315-123456789012-1",
-                                        "JW315-123456789012-2"]
+    assert sorted(d["decision_id"]) == [
+        "JW301-0384-123456789012-300201", "JW301-0384-123456789012-300202",
+        "JW315-42420001-123456789012-40A12341234", "JW315-42420001-123456789012-40A12341235"]
     assert set(d["municipality"]) == {"GM0384"}
     assert set(d["provider"]) == {"42420001"}
-    jw301 = d.filter(pl.col("ijw_message") == "JW301")
+    jw301 = d.filter(pl.col("message_type") == "JW301")
     assert jw301["decision_date"].to_list() == ["2026-04-01", "2026-04-01"]
     assert jw301["outcome"].to_list() == ["granted", "granted"]
-    jw315 = d.filter(pl.col("ijw_message") == "JW315")
+    jw315 = d.filter(pl.col("message_type") == "JW315")
     assert jw315["referrer_type"].to_list() == ["01", "02"]
     assert jw315["decision_date"].null_count() == 2  # a request has no decision date
+
+
+def test_ijw_other_messages_are_rows_with_an_error_not_dropped(engine: Engine) -> None:
+    r = engine.validate(IJW)
+    assert r.decisions.height == 7  # 2 + 2 products, and JW305, JW307, JW317 as error rows
+    malformed = r.findings.filter(pl.col("rule") == "input.malformed_row")
+    assert malformed.height == 3
+    assert all(any(m in msg for m in ("JW305", "JW307", "JW317")) for msg in malformed["message"])
 
 
 def test_ijw_impossible_date_is_an_input_finding_per_product(engine: Engine) -> None:
     r = engine.validate(IJW / "JW315.xml")
     bad = r.findings.filter((pl.col("rule") == "input.invalid_value") & pl.col("message").str.starts_with("end_date"))
-    assert bad["decision_id"].to_list() == ["JW315-123456789012-1", "JW315-123456789012-2"]
+    assert bad["decision_id"].to_list() == ["JW315-42420001-123456789012-40A12341234",
+                                            "JW315-42420001-123456789012-40A12341235"]
     assert bad["actual"].to_list() == ["2027-06-31", "2027-06-31"]
 
 
@@ -269,7 +279,7 @@ def test_ijw_zip_and_eurocent(engine: Engine, tmp_path: Path) -> None:
     r = engine.validate(z)
     d = r.decisions
     assert d.height == 5
-    first = d.filter(pl.col("decision_id") == "JW301-300201")
+    first = d.filter(pl.col("decision_id") == "JW301-0384-123456789012-300201")
     assert first["volume"].to_list() == ["1234.56"] and first["unit"].to_list() == ["83"]
     broken = r.findings.filter(pl.col("rule") == "input.malformed_row")
     assert broken.height == 1 and "kapot.xml" in broken["message"][0]

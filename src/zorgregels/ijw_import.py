@@ -61,7 +61,7 @@ COLUMNS = (
     # iJw fields the rules of rules/ijw.yaml read (fields.py)
     "message_type", "product_category", "budget", "referrer_agb", "referrer_name",
     # pass-through columns
-    "provider_agb", "change_reason", "comment", "message_id", "message_date",
+    "provider", "change_reason", "comment", "message_id", "message_date",
     "allocation_number", "provider_reference", "beschikking_number", "beschikking_start_date",
 )
 
@@ -182,7 +182,7 @@ def parse_message(data: bytes, source: str) -> list[dict[str, Any]]:
         "message_date": msg_date,
         # JW301 goes from municipality to provider, JW315 from provider to municipality
         "municipality": municipality_code(sender if msg == "jw301" else receiver),
-        "provider_agb": receiver if msg == "jw301" else sender,
+        "provider": receiver if msg == "jw301" else sender,
         "bsn": _text(client.find("m:Bsn", ns)),
         "birth_date": _text(client.find("m:Geboortedatum/b:Datum", ns)),
     }
