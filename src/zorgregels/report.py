@@ -36,9 +36,6 @@ def write_report(report: Any, out_dir: Path) -> Path:
         (tmp / "summary.json").write_text(
             json.dumps(report.summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         (tmp / "report.html").write_text(render_html(report), encoding="utf-8")
-        for f in FILES:
-            with open(tmp / f, "rb") as fh:
-                os.fsync(fh.fileno())
         if out_dir.exists():
             old = parent / f".{out_dir.name}.old-{os.getpid()}"
             os.replace(out_dir, old)

@@ -123,8 +123,7 @@ def _frame(records: Any, columns: str | Path | None) -> pl.DataFrame:
 
 def mask_bsn(col: pl.Expr) -> pl.Expr:
     """A BSN is never shown: every character becomes ``*`` (length kept, so empty stays empty)."""
-    return pl.when(col.is_null()).then(None).otherwise(
-        pl.lit("*").repeat_by(col.str.len_chars()).list.join(""))
+    return col.str.replace_all(r"(?s).", "*")
 
 
 # ------------------------------------------------------------------ validate
