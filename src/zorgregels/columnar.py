@@ -551,6 +551,9 @@ class ColumnarEvaluator:
         facts = facts.with_columns(fire_cols)
         findings = self._findings(facts, present, table_meta, rules)
         rows = self._outcomes(facts, findings, table_meta)
+        # the bookkeeping columns of tables and parsing are not needed past this point
+        scratch = ("__m_", "__snap_", "__raw_", "__err_", "__miss_", "__rows_", "__out_")
+        rows = rows.select([c for c in rows.columns if not c.startswith(scratch)])
         return ColumnarResult(rows=rows, findings=findings)
 
     def _post_derive(self, df: pl.DataFrame) -> pl.DataFrame:

@@ -208,7 +208,8 @@ def validate(engine: Any, records: Any, *, columns: str | Path | None = None,
     summary = _summary(rows_in, decisions, findings, notes, engine)
     step("klaar", 5, 5)
     return ValidationReport(decisions=decisions, findings=findings, not_evaluable=notes,
-                            summary=summary, rules_hash=engine.rules_hash, facts=facts)
+                            summary=summary, rules_hash=engine.rules_hash,
+                            facts=facts.select(ROW, "municipality", "referrer_type", "code"))
 
 
 def _summary(rows_in: int, decisions: pl.DataFrame, findings: pl.DataFrame,
