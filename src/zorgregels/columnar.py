@@ -188,14 +188,14 @@ def _strip(col: pl.Expr) -> pl.Expr:
     return pl.when(s == "").then(None).otherwise(s)
 
 
-def parse_column(df: pl.DataFrame, name: str) -> tuple[pl.Series, pl.Series]:
+def parse_column(df: pl.DataFrame, name: str) -> tuple[pl.Series, pl.Series | None]:
     """(fact values, error message or null) of one text column, row for row."""
     f = FIELDS[name]
     raw = df.get_column(name).cast(pl.Utf8)
     dtype = dtype_of(name)
     if f.type == "str" and not f.values and name not in ("referrer_type", "unit"):
         values = df.select(_strip(pl.col(name).cast(pl.Utf8)).alias(name)).to_series()
-        return values, pl.Series(name, [None] * df.height, dtype=pl.Utf8)
+        return values, None
     uniques = raw.drop_nulls().unique().to_list()
     keys: list[str] = []
     vals: list[Any] = []
@@ -214,12 +214,12 @@ def parse_column(df: pl.DataFrame, name: str) -> tuple[pl.Series, pl.Series]:
     if keys:
         values = raw.replace_strict(keys, vals, default=None, return_dtype=dtype)
     else:
-        values = pl.Series(name, [None] * df.height, dtype=dtype)
+        values = pl.Series(name, dtype=dtype).extend_constant(None, df.height)
     if err_keys:
         errors = raw.replace_strict(err_keys, errs, default=None, return_dtype=pl.Utf8)
     else:
-        errors = pl.Series(name, [None] * df.height, dtype=pl.Utf8)
-    return values.alias(name), errors.alias(name)
+        errors = None  # no bad value in this column: no error column at all
+    return values.alias(name), errors.alias(name) if errors is not None else None
 
 
 # ------------------------------------------------------------------ results
@@ -281,10 +281,13 @@ class ColumnarEvaluator:
         per parsed input column present in ``df`` (in ``df``'s column order)."""
         present = [c for c in df.columns if c in FIELDS and not FIELDS[c].derived]
         cols: dict[str, pl.Series] = {ROW: pl.Series(ROW, range(df.height), dtype=pl.Int64)}
+        self._bad: list[str] = []  # columns with at least one bad value (they get ``__err_<field>``)
         for name in present:
             values, errors = parse_column(df, name)
             cols[name] = values
-            cols[f"__err_{name}"] = errors
+            if errors is not None:
+                cols[f"__err_{name}"] = errors
+                self._bad.append(name)
             cols[f"__raw_{name}"] = df.get_column(name).cast(pl.Utf8).alias(f"__raw_{name}")
         out = pl.DataFrame(cols)
         missing_cols = [pl.lit(None, dtype=dtype_of(n)).alias(n) for n in FIELDS if n not in present]
@@ -294,7 +297,7 @@ class ColumnarEvaluator:
         for n in INPUT_FIELDS:
             f = FIELDS[n]
             if f.default is not None:
-                bad = pl.col(f"__err_{n}").is_not_null() if n in present else pl.lit(False)
+                bad = pl.col(f"__err_{n}").is_not_null() if n in self._bad else pl.lit(False)
                 defaults.append(pl.when(pl.col(n).is_null() & ~bad).then(pl.lit(f.default))
                                 .otherwise(pl.col(n)).alias(n))
         out = out.with_columns(defaults)
@@ -312,7 +315,23 @@ class ColumnarEvaluator:
         years = (ref.dt.year().cast(pl.Int64) - born.dt.year().cast(pl.Int64)
                  - ((ref.dt.month() < born.dt.month())
                     | ((ref.dt.month() == born.dt.month()) & (ref.dt.day() < born.dt.day()))).cast(pl.Int64))
-        known = c("code").is_in(self.codes).fill_null(False)
+        # the decided code as an index into the catalogue's sorted codes (null: absent or unknown);
+        # every catalogue attribute is then a gather from a small array, not a string lookup
+        index = {code: i for i, code in enumerate(self.codes)}
+        df = df.with_columns(c("code").replace_strict(index, default=None, return_dtype=pl.Int64).alias("__ci"))
+        ci = c("__ci")
+        known = ci.is_not_null()
+
+        def attr(values: list[Any], dtype: pl.DataType) -> pl.Expr:
+            return pl.lit(pl.Series(values, dtype=dtype)).gather(ci)
+
+        cat = self.catalogue.codes
+        ptypes = ["consortium", "vrijgevestigde", "instelling"]
+        pt_index = c("provider_type").replace_strict({p: i for i, p in enumerate(ptypes)}, default=None,
+                                                     return_dtype=pl.Int64)
+        allowed_pairs = [i * 4 + ptypes.index(p) for i, code in enumerate(self.codes)
+                         for p in cat[code].provider_types]
+        has_ptypes = attr([bool(cat[code].provider_types) for code in self.codes], pl.Boolean())
         unit_ok = ~(c("unit").is_in(list(UNITS_NEEDING_PERIOD_FREQUENCY))
                     & ~c("frequency").is_in(["2", "4", "6"]))
         df = df.with_columns(
@@ -326,27 +345,22 @@ class ColumnarEvaluator:
             pl.when(c("unit").is_not_null() & c("frequency").is_not_null()).then(unit_ok)
             .alias("code_unit_frequency_valid"),
             pl.when(c("code").is_not_null()).then(known).alias("code_known"),
-            pl.when(known).then(c("code").replace_strict(self.code_level, default=None,
-                                                         return_dtype=pl.Int64)).alias("code_level"),
-            pl.when(known).then(c("code").replace_strict(self.code_perceel, default=None,
-                                                         return_dtype=pl.Int64)).alias("code_perceel"),
-            pl.when(known).then(c("code").replace_strict(self.code_unit, default=None,
-                                                         return_dtype=pl.Utf8)).alias("code_unit"),
-            pl.when(known).then(c("code").replace_strict(self.code_category, default=None,
-                                                         return_dtype=pl.Utf8)).alias("code_category"),
-            pl.when(known & c("provider_type").is_not_null()
-                    & c("code").is_in(self.codes_with_providers))
-            .then(pl.concat_str([c("code"), pl.lit("|"), c("provider_type")]).is_in(self.provider_pairs))
-            .alias("provider_type_allowed"),
+            attr([self.code_level[x] for x in self.codes], pl.Int64()).alias("code_level"),
+            attr([self.code_perceel.get(x) for x in self.codes], pl.Int64()).alias("code_perceel"),
+            attr([self.code_unit[x] for x in self.codes], pl.Utf8()).alias("code_unit"),
+            attr([self.code_category[x] for x in self.codes], pl.Utf8()).alias("code_category"),
+            pl.when(known & pt_index.is_not_null() & has_ptypes)
+            .then((ci * 4 + pt_index).is_in(allowed_pairs)).alias("provider_type_allowed"),
         )
         df = self._tariffs(df, known)
         df = self._volume(df)
-        return df.drop("__on", "__ref")
+        return df.drop("__on", "__ref", "__ci")
 
     def _tariffs(self, df: pl.DataFrame, known: pl.Expr) -> pl.DataFrame:
         """The tariff in force on each row's own decision date (catalogue.tariff_on per distinct
         code and date: exactly the engine's lookup, a few thousand calls for a year)."""
-        pairs = df.filter(known & pl.col("__on").is_not_null()).select("code", "__on").unique()
+        pairs = df.select("code", "__on", "__ci").filter(pl.col("__ci").is_not_null()
+                                                         & pl.col("__on").is_not_null()).select("code", "__on").unique()
         codes, ons, found, amounts = [], [], [], []
         for code, on in pairs.iter_rows():
             t = self.catalogue.tariff_on(code, dt.date.fromordinal(on))
@@ -357,8 +371,7 @@ class ColumnarEvaluator:
         # an integer key (code number, date) and two hash lookups: no join on the wide table
         index = {c: i for i, c in enumerate(self.codes)}
         keys = [index[c] * (1 << 32) + o for c, o in zip(codes, ons)]
-        key = (pl.col("code").replace_strict(index, default=None, return_dtype=pl.Int64) * (1 << 32)
-               + pl.col("__on"))
+        key = pl.col("__ci") * (1 << 32) + pl.col("__on")
         return df.with_columns(
             key.replace_strict(keys, found, default=None, return_dtype=pl.Boolean).alias("code_in_force"),
             key.replace_strict(keys, amounts, default=None, return_dtype=pl.Int64).alias("code_tariff"))
@@ -371,18 +384,20 @@ class ColumnarEvaluator:
         base = (c("volume").is_not_null() & c("frequency").is_not_null() & c("unit").is_not_null()
                 & (c("unit") == c("code_unit")).fill_null(False))
         # pct = volume * K / (10**4 [* duration]); K = p/q per code and frequency (exact rationals)
-        kp: dict[str, int] = {}
-        kq: dict[str, int] = {}
+        kp: dict[int, int] = {}
+        kq: dict[int, int] = {}
         for code, n in self.norm.items():
             lo_map[code], hi_map[code] = n["lo"], n["hi"]
             for freq, per in (("1", 91), ("2", 13), ("4", 3), ("6", 91)):
                 k = Fraction(100, SCALE) if n["traj"] else Fraction(per * 100) / n["n"] / SCALE
-                kp[f"{code}|{freq}"], kq[f"{code}|{freq}"] = k.numerator, k.denominator
+                key_int = self.codes.index(code) * 8 + int(freq)
+                kp[key_int], kq[key_int] = k.numerator, k.denominator
         if not kp:
             return df.with_columns(pl.lit(None, dtype=pl.Int64).alias("volume_norm_pct"),
                                    pl.lit(None, dtype=pl.Utf8).alias("volume_band"))
         traj = [code for code, n in self.norm.items() if n["traj"]]
-        key = pl.concat_str([c("code"), pl.lit("|"), c("frequency")])
+        key = c("__ci") * 8 + c("frequency").replace_strict({"1": 1, "2": 2, "4": 4, "6": 6}, default=None,
+                                                             return_dtype=pl.Int64)
         p = key.replace_strict(kp, default=None, return_dtype=pl.Int64)
         q = key.replace_strict(kq, default=None, return_dtype=pl.Int64)
         by_duration = (c("frequency") == "6") & ~c("code").is_in(traj)
@@ -536,6 +551,9 @@ class ColumnarEvaluator:
         facts = facts.with_columns(fire_cols)
         findings = self._findings(facts, present, table_meta, rules)
         rows = self._outcomes(facts, findings, table_meta)
+        # the bookkeeping columns of tables and parsing are not needed past this point
+        scratch = ("__m_", "__snap_", "__raw_", "__err_", "__miss_", "__rows_", "__out_")
+        rows = rows.select([c for c in rows.columns if not c.startswith(scratch)])
         return ColumnarResult(rows=rows, findings=findings)
 
     def _post_derive(self, df: pl.DataFrame) -> pl.DataFrame:
@@ -571,6 +589,8 @@ class ColumnarEvaluator:
             )
 
         for k, name in enumerate(present):
+            if name not in self._bad:
+                continue
             err = c(f"__err_{name}")
             frames.append(frame(err.is_not_null(), SEQ_INPUT + k, "input.invalid_value", "input", "error",
                                 pl.concat_str([pl.lit(f"{name}: "), err]), INPUT_BASIS,

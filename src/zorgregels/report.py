@@ -30,15 +30,19 @@ def write_report(report: Any, out_dir: Path) -> Path:
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=parent))
     try:
+        from concurrent.futures import ThreadPoolExecutor
+
         findings = report.findings.drop(ROW) if ROW in report.findings.columns else report.findings
-        findings.write_ndjson(tmp / "findings.jsonl")
-        report.decisions.write_csv(tmp / "decisions.csv")
-        (tmp / "summary.json").write_text(
-            json.dumps(report.summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        (tmp / "report.html").write_text(render_html(report), encoding="utf-8")
-        for f in FILES:
-            with open(tmp / f, "rb") as fh:
-                os.fsync(fh.fileno())
+        # polars writes without the GIL: the two big files are written side by side
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            jobs = [pool.submit(findings.write_ndjson, tmp / "findings.jsonl"),
+                    pool.submit(report.decisions.write_csv, tmp / "decisions.csv")]
+            (tmp / "summary.json").write_text(
+                json.dumps(report.summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                encoding="utf-8")
+            (tmp / "report.html").write_text(render_html(report), encoding="utf-8")
+            for job in jobs:
+                job.result()
         if out_dir.exists():
             old = parent / f".{out_dir.name}.old-{os.getpid()}"
             os.replace(out_dir, old)

@@ -122,9 +122,8 @@ def _frame(records: Any, columns: str | Path | None) -> pl.DataFrame:
 
 
 def mask_bsn(col: pl.Expr) -> pl.Expr:
-    """A BSN is never shown: every character becomes ``*`` (length kept, so empty stays empty)."""
-    return pl.when(col.is_null()).then(None).otherwise(
-        pl.lit("*").repeat_by(col.str.len_chars()).list.join(""))
+    """A BSN is never shown: every non-empty value becomes nine asterisks (its length hidden too)."""
+    return pl.when(col.is_null() | (col == "")).then(col).otherwise(pl.lit("*********"))
 
 
 # ------------------------------------------------------------------ validate
@@ -182,13 +181,17 @@ def validate(engine: Any, records: Any, *, columns: str | Path | None = None,
     counts = findings_rows.group_by(ROW).agg(
         pl.len().cast(pl.Int64).alias("finding_count"),
         pl.col("severity").replace_strict(SEVERITY_RANK, return_dtype=pl.Int64).max().alias("__rank"))
-    outcome = facts.select(ROW, pl.col("result").alias("__outcome")).join(counts, on=ROW, how="left").sort(ROW)
+    # scatter the per-row counts into full columns (rows are 0..n-1): no join, no sort of n rows
+    idx = counts.get_column(ROW)
+    count_col = pl.repeat(0, df.height, dtype=pl.Int64, eager=True).scatter(idx, counts.get_column("finding_count"))
+    rank_col = pl.repeat(0, df.height, dtype=pl.Int64, eager=True).scatter(idx, counts.get_column("__rank"))
+    outcome = facts.select(pl.col("result").alias("__outcome")).with_columns(
+        rank_col.alias("__rank"), count_col.alias("finding_count"))
     verdict = (pl.when(pl.col("__outcome") == "incomplete").then(pl.lit("incomplete"))
                .when(pl.col("__rank") == 3).then(pl.lit("error"))
                .when(pl.col("__rank") == 2).then(pl.lit("warning"))
                .otherwise(pl.lit("ok")))
-    outcome = outcome.select(ROW, verdict.alias("verdict"),
-                             pl.col("finding_count").fill_null(0).cast(pl.Int64))
+    outcome = outcome.select(verdict.alias("verdict"), "finding_count")
     decisions = df.with_columns(outcome.get_column("verdict"), outcome.get_column("finding_count"))
     for name in decisions.columns:
         if name.lower() == "bsn":
@@ -209,7 +212,8 @@ def validate(engine: Any, records: Any, *, columns: str | Path | None = None,
     summary = _summary(rows_in, decisions, findings, notes, engine)
     step("klaar", 5, 5)
     return ValidationReport(decisions=decisions, findings=findings, not_evaluable=notes,
-                            summary=summary, rules_hash=engine.rules_hash, facts=facts)
+                            summary=summary, rules_hash=engine.rules_hash,
+                            facts=facts.select(ROW, "municipality", "referrer_type", "code"))
 
 
 def _summary(rows_in: int, decisions: pl.DataFrame, findings: pl.DataFrame,
