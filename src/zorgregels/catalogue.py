@@ -101,6 +101,10 @@ class Catalogue:
         lvl = self.ladder.get(level)
         return lvl.perceel if lvl else None
 
+    def vocabulary(self) -> dict[str, set[str]]:
+        """Closed vocabularies the catalogue adds to the record's fields (its domains)."""
+        return {"domains": set(self.domains)}
+
     def light_help_codes(self) -> set[str]:
         light = {lvl.level for lvl in self.ladder.values() if lvl.light_help}
         return {c.id for c in self.codes.values() if c.level in light}

@@ -32,16 +32,18 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from decimal import Decimal
+
 import polars as pl
 
 from .catalogue import Catalogue
 from .compile import POST_DERIVED, CompiledRules, CompiledTable
 from .conditions import All, AnyOf, Cmp, Cond, Const, Contains, Not, OneOf, Present, Ref, fields_of
 from .engine import INPUT_BASIS
-from .facts import _parse
-from .fields import FIELDS, INPUT_FIELDS, SCALE
-from .ijw import UNITS_NEEDING_PERIOD_FREQUENCY
-from .tariffs import norm_units_3m
+from .facts import _parse, check_vocabulary
+from .fields import FIELDS, INPUT_FIELDS, SCALE, TABLE_OUTPUTS
+from .ijw import UNITS, UNITS_NEEDING_PERIOD_FREQUENCY
+from .tariffs import FREQUENCY_FACTOR, PIECE_UNITS, _norm_units, convert_volume, volume_norm_pct
 
 #: Python's ``str.isspace`` characters: ``str.strip()`` removes exactly these.
 PY_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
@@ -188,7 +190,8 @@ def _strip(col: pl.Expr) -> pl.Expr:
     return pl.when(s == "").then(None).otherwise(s)
 
 
-def parse_column(df: pl.DataFrame, name: str) -> tuple[pl.Series, pl.Series | None]:
+def parse_column(df: pl.DataFrame, name: str, vocabulary: dict[str, set[str]] | None = None,
+                 ) -> tuple[pl.Series, pl.Series | None]:
     """(fact values, error message or null) of one text column, row for row."""
     f = FIELDS[name]
     raw = df.get_column(name).cast(pl.Utf8)
@@ -204,6 +207,7 @@ def parse_column(df: pl.DataFrame, name: str) -> tuple[pl.Series, pl.Series | No
     for u in uniques:
         try:
             p = _parse(name, u)
+            check_vocabulary(name, p, vocabulary)
         except ValueError as exc:
             err_keys.append(u)
             errs.append(str(exc))
@@ -260,19 +264,20 @@ class ColumnarEvaluator:
         self.code_category = {c: cat.codes[c].category for c in self.codes}
         self.provider_pairs = [f"{c}|{p}" for c in self.codes for p in cat.codes[c].provider_types]
         self.codes_with_providers = [c for c in self.codes if cat.codes[c].provider_types]
-        # volume as % of norm: pct = v * K / (10**4 [* duration]) with K rational per code/frequency
+        # volume as % of norm (tariffs.volume_norm_pct): pct = v * K / (10**4 [* duration]) with
+        # K rational per code, frequency and decided unit (a time unit converts to the code's)
         self.norm: dict[str, dict[str, Any]] = {}
         for c in self.codes:
             code = cat.codes[c]
             if code.norm is None:
                 continue
-            units, _ = norm_units_3m(code)
-            if units is None or units == 0:
+            n = _norm_units(code.unit, code.norm)
+            if n is None or n == 0:
                 continue
-            n = Fraction(units)
-            traj = code.unit in ("82", "84") and code.norm.duration_months is not None
+            traj = code.unit in PIECE_UNITS and code.norm.duration_months is not None
             lo, hi = code.norm.band_pct
-            self.norm[c] = {"n": n, "traj": traj, "lo": lo, "hi": hi}
+            self.norm[c] = {"n": Fraction(n), "traj": traj, "lo": lo, "hi": hi,
+                            "months": code.norm.duration_months}
 
     # -------------------------------------------------------------- parse + derive
 
@@ -283,7 +288,7 @@ class ColumnarEvaluator:
         cols: dict[str, pl.Series] = {ROW: pl.Series(ROW, range(df.height), dtype=pl.Int64)}
         self._bad: list[str] = []  # columns with at least one bad value (they get ``__err_<field>``)
         for name in present:
-            values, errors = parse_column(df, name)
+            values, errors = parse_column(df, name, self.catalogue.vocabulary())
             cols[name] = values
             if errors is not None:
                 cols[f"__err_{name}"] = errors
@@ -349,6 +354,8 @@ class ColumnarEvaluator:
             attr([self.code_perceel.get(x) for x in self.codes], pl.Int64()).alias("code_perceel"),
             attr([self.code_unit[x] for x in self.codes], pl.Utf8()).alias("code_unit"),
             attr([self.code_category[x] for x in self.codes], pl.Utf8()).alias("code_category"),
+            pl.when(c("code").is_not_null() & c("product_category").is_not_null())
+            .then(c("code").str.slice(0, 2) == c("product_category")).alias("code_category_match"),
             pl.when(known & pt_index.is_not_null() & has_ptypes)
             .then((ci * 4 + pt_index).is_in(allowed_pairs)).alias("provider_type_allowed"),
         )
@@ -377,31 +384,48 @@ class ColumnarEvaluator:
             key.replace_strict(keys, amounts, default=None, return_dtype=pl.Int64).alias("code_tariff"))
 
     def _volume(self, df: pl.DataFrame) -> pl.DataFrame:
-        """volume_norm_pct and volume_band: exact rationals, half-up, no float."""
+        """volume_norm_pct and volume_band exactly as ``tariffs.volume_norm_pct``: exact
+        rationals, half-up, no float. pct = volume * K / (10**4 [* duration]), with K per
+        (code, frequency, decided unit); frequency 6 spreads over the duration unless the code
+        is a trajectory."""
         c = pl.col
         lo_map: dict[str, int] = {}
         hi_map: dict[str, int] = {}
-        base = (c("volume").is_not_null() & c("frequency").is_not_null() & c("unit").is_not_null()
-                & (c("unit") == c("code_unit")).fill_null(False))
-        # pct = volume * K / (10**4 [* duration]); K = p/q per code and frequency (exact rationals)
+        units = sorted(UNITS)
         kp: dict[int, int] = {}
         kq: dict[int, int] = {}
+        by_dur: list[int] = []
         for code, n in self.norm.items():
             lo_map[code], hi_map[code] = n["lo"], n["hi"]
-            for freq, per in (("1", 91), ("2", 13), ("4", 3), ("6", 91)):
-                k = Fraction(100, SCALE) if n["traj"] else Fraction(per * 100) / n["n"] / SCALE
-                key_int = self.codes.index(code) * 8 + int(freq)
-                kp[key_int], kq[key_int] = k.numerator, k.denominator
+            code_unit = self.code_unit[code]
+            for ui, unit in enumerate(units):
+                conv = convert_volume(1, unit, code_unit)
+                if conv is None:
+                    continue
+                for fi, freq in enumerate(("1", "2", "4", "6")):
+                    if freq == "6":
+                        per = min(Fraction(1), Fraction(3) / Fraction(n["months"])) if n["traj"] else Fraction(91)
+                    else:
+                        per = FREQUENCY_FACTOR[freq]
+                    k = conv * per * 100 / n["n"] / SCALE
+                    key_int = (self.codes.index(code) * 4 + fi) * 8 + ui
+                    kp[key_int], kq[key_int] = k.numerator, k.denominator
+                    if freq == "6" and not n["traj"]:
+                        by_dur.append(key_int)
         if not kp:
             return df.with_columns(pl.lit(None, dtype=pl.Int64).alias("volume_norm_pct"),
                                    pl.lit(None, dtype=pl.Utf8).alias("volume_band"))
-        traj = [code for code, n in self.norm.items() if n["traj"]]
-        key = c("__ci") * 8 + c("frequency").replace_strict({"1": 1, "2": 2, "4": 4, "6": 6}, default=None,
-                                                             return_dtype=pl.Int64)
+        fcode = c("frequency").replace_strict({"1": 0, "2": 1, "4": 2, "6": 3}, default=None,
+                                              return_dtype=pl.Int64)
+        ucode = c("unit").replace_strict({u: i for i, u in enumerate(units)}, default=None,
+                                         return_dtype=pl.Int64)
+        df = df.with_columns(((c("__ci") * 4 + fcode) * 8 + ucode).alias("__vk"))
+        key = c("__vk")
         p = key.replace_strict(kp, default=None, return_dtype=pl.Int64)
         q = key.replace_strict(kq, default=None, return_dtype=pl.Int64)
-        by_duration = (c("frequency") == "6") & ~c("code").is_in(traj)
-        ok = base & p.is_not_null() & (~by_duration | (c("duration_days") > 0)).fill_null(False)
+        by_duration = key.is_in(by_dur)
+        ok = (c("volume").is_not_null() & p.is_not_null()
+              & (~by_duration | (c("duration_days") > 0)).fill_null(False))
         num = pl.when(ok).then(c("volume") * p)
         den = pl.when(ok).then(pl.when(by_duration).then(c("duration_days") * q).otherwise(q))
         df = df.with_columns(num.alias("__num"), den.alias("__den"))
@@ -418,26 +442,16 @@ class ColumnarEvaluator:
         p = c("volume_norm_pct")
         band = (pl.when(p.is_null()).then(None).when(p < lo).then(pl.lit("below"))
                 .when(p > hi).then(pl.lit("above")).otherwise(pl.lit("within")))
-        return df.with_columns(band.alias("volume_band")).drop("__num", "__den")
+        return df.with_columns(band.alias("volume_band")).drop("__num", "__den", "__vk")
 
     def _volume_python(self, df: pl.DataFrame, big: pl.DataFrame) -> pl.DataFrame:
-        """Rows whose scaled volume could overflow 64-bit arithmetic: the same rational
-        computation with Python integers."""
+        """Rows whose scaled volume could overflow 64-bit arithmetic: the reference function
+        itself, with Python integers."""
         idx, pcts = [], []
-        for row in big.select(ROW, "code", "volume", "frequency", "duration_days").iter_rows():
-            i, code, v, freq, dur = row
-            n = self.norm[code]
-            if n["traj"]:
-                q = Fraction(v * 100, SCALE)
-            else:
-                per = {"1": 91, "2": 13, "4": 3, "6": 91}[freq]
-                q = Fraction(v * per * 100, SCALE) / n["n"]
-                if freq == "6":
-                    q = q / dur
-            a = abs(q)
-            r = (2 * a.numerator + a.denominator) // (2 * a.denominator)
+        for i, code, v, freq, unit, dur in big.select(ROW, "code", "volume", "frequency", "unit",
+                                                      "duration_days").iter_rows():
             idx.append(i)
-            pcts.append(-r if q < 0 else r)
+            pcts.append(volume_norm_pct(Decimal(v) / SCALE, freq, dur, unit, self.catalogue.codes[code]))
         fix = pl.DataFrame({ROW: idx, "__fix": pcts}, schema={ROW: pl.Int64, "__fix": pl.Int64})
         return (df.join(fix, on=ROW, how="left", maintain_order="left")
                 .with_columns(pl.coalesce("__fix", "volume_norm_pct").alias("volume_norm_pct"))
@@ -617,13 +631,20 @@ class ColumnarEvaluator:
                                                pl.lit(f" van tabel '{t.name}' geven verschillende uitkomsten "
                                                       f"({t.hit_policy}).")]),
                                 t.basis))
-        # missing root inputs, in first-seen order over the tables
+        # missing root inputs, in first-seen order over the tables (engine: a derived input
+        # names the inputs it is computed from; a table output is reported by its own table)
         pieces = []
         for key, t, _stage in table_meta:
             for f in t.inputs:
-                if f not in derived:
-                    pieces.append(pl.when((c(f"__status_{key}") == "missing") & c(f"__miss_{key}_{f}"))
-                                  .then(pl.lit(f)))
+                spec = FIELDS[f]
+                if f in TABLE_OUTPUTS and not spec.sources:
+                    continue
+                lacks = (c(f"__status_{key}") == "missing") & c(f"__miss_{key}_{f}")
+                for src in spec.sources:
+                    pieces.append(pl.when(lacks & c(src).is_null()).then(pl.lit(src)))
+                if spec.sources:
+                    lacks = lacks & pl.all_horizontal([c(src).is_not_null() for src in spec.sources])
+                pieces.append(pl.when(lacks).then(pl.lit(f)))
         # the list is built only for rows where some table lacked inputs (usually few)
         any_missing = pl.any_horizontal([c(f"__status_{key}") == "missing" for key, _, _ in table_meta]) \
             if table_meta else pl.lit(False)

@@ -135,7 +135,7 @@ class Engine:
     @property
     def vocabulary(self) -> dict[str, set[str]]:
         """Closed vocabularies the catalogue adds to the record's fields (its domains)."""
-        return {"domains": set(self.catalogue.domains)}
+        return self.catalogue.vocabulary()
 
     @classmethod
     def from_path(cls, path: str | Path) -> Engine:
@@ -216,9 +216,9 @@ class Engine:
             findings.append(Finding(
                 rule="input.invalid_value", check="input", severity="error",
                 message=f"{issue.field}: {issue.message}", basis=INPUT_BASIS,
-                actual=str(issue.value), decision_id=decision_id))
+                actual=_raw_text(issue.value), decision_id=decision_id))
             trace.append(TraceStep(stage=0, kind="input", id="input.invalid_value", status="fired",
-                                   values={issue.field: str(issue.value)}, message=issue.message,
+                                   values={issue.field: _raw_text(issue.value)}, message=issue.message,
                                    basis=INPUT_BASIS))
         if derived:
             trace.append(TraceStep(
@@ -331,6 +331,13 @@ class Engine:
             trace=trace,
             rules_hash=self.rules_hash,
         )
+
+
+def _raw_text(value: Any) -> str:
+    """A bad input value as the export wrote it (a list as its ``;``-joined text)."""
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return str(value)
 
 
 def _hours(h: Decimal | None) -> str | None:

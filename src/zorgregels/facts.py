@@ -94,6 +94,17 @@ def _parse(name: str, value: Any) -> Any:
     return text
 
 
+def check_vocabulary(name: str, parsed: Any, vocabulary: Mapping[str, set[str]] | None) -> None:
+    """A value outside a catalogue's closed vocabulary (its domains) is a bad value as a whole."""
+    allowed = (vocabulary or {}).get(name)
+    if allowed is None or parsed is None:
+        return
+    items = parsed if isinstance(parsed, list) else [parsed]
+    unknown = [i for i in items if i not in allowed]
+    if unknown:
+        raise ValueError(f"onbekend: {', '.join(unknown)} (bekend: {', '.join(sorted(allowed))})")
+
+
 def read_record(raw: Mapping[str, Any], vocabulary: Mapping[str, set[str]] | None = None,
                 ) -> tuple[dict[str, Any], list[InputIssue], dict[str, Any]]:
     """Typed values of the known input fields, an issue per bad value, and the extra columns.
@@ -110,12 +121,7 @@ def read_record(raw: Mapping[str, Any], vocabulary: Mapping[str, set[str]] | Non
             continue
         try:
             parsed = _parse(key, value)
-            allowed = (vocabulary or {}).get(key)
-            if allowed is not None and parsed is not None:
-                items = parsed if isinstance(parsed, list) else [parsed]
-                unknown = [i for i in items if i not in allowed]
-                if unknown:
-                    raise ValueError(f"onbekend: {', '.join(unknown)} (bekend: {', '.join(sorted(allowed))})")
+            check_vocabulary(key, parsed, vocabulary)
         except ValueError as exc:
             issues.append(InputIssue(key, value, str(exc)))
             continue
