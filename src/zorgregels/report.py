@@ -71,6 +71,7 @@ def _bars(title: str, items: list[tuple[str, int]], colour: str = "#2b6cb0") -> 
     parts = [f'<svg role="img" aria-label="{e(title)}" width="{label_w + bar_w + 80}" height="{h}" '
              f'xmlns="http://www.w3.org/2000/svg">']
     for i, (label, n) in enumerate(items):
+        label = label if len(label) <= 40 else label[:39] + "…"  # the full text is in the tooltip
         y = i * row_h + 5
         w = max(1, round(bar_w * n / top))
         parts.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12">{e(label)}</text>'
