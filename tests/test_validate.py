@@ -19,7 +19,6 @@ from pydantic import BaseModel
 from zorgregels import Engine
 from zorgregels.diagnostics import InputError
 from zorgregels.ijw_import import parse_message
-from zorgregels.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "fixtures" / "decisions" / "example_2025.csv"

@@ -88,15 +88,9 @@ def read_case(path: Path) -> dict[str, Any]:
         data = dict(data["input"])
         if as_of and "as_of" not in data:
             data["__as_of__"] = as_of
-    return {k: _plain(v) for k, v in data.items()}
+    from .yamlio import plain
 
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    return v
+    return {k: plain(v) for k, v in data.items()}
 
 
 def render_decision(d: Decision) -> str:

@@ -29,10 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
-
-from decimal import Decimal
 
 import polars as pl
 
@@ -587,7 +586,6 @@ class ColumnarEvaluator:
         c = pl.col
         frames: list[pl.LazyFrame] = []
         lf = facts.lazy()
-        derived = {f for f, spec in FIELDS.items() if spec.derived}
 
         def frame(mask: pl.Expr, seq: int, rule: pl.Expr | str, check: str, severity: str,
                   message: pl.Expr, basis: str, expected: pl.Expr | None = None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -19,23 +19,6 @@ from .fields import FREQUENCIES, PROVIDER_TYPES, REFERRER_TYPES, UNITS
 
 FORMAT_VERSION = 1
 
-CHECKS = (
-    "input",
-    "referrer",
-    "age",
-    "wlz",
-    "explanatory_analysis",
-    "closed_care",
-    "perceel_fit",
-    "perceel_direction",
-    "code_fit",
-    "provider_type",
-    "tariff",
-    "dates",
-    "budget_ceiling",
-    "sequential_help",
-    "transparency",
-)
 Check = Literal[
     "input",
     "referrer",
@@ -53,6 +36,8 @@ Check = Literal[
     "sequential_help",
     "transparency",
 ]
+#: the fixed check vocabulary of domain.md §5 (a region adds rules, never checks)
+CHECKS: tuple[str, ...] = get_args(Check)
 Severity = Literal["error", "warning", "info"]
 HitPolicy = Literal["unique", "first", "collect"]
 

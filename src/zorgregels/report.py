@@ -10,28 +10,22 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from .columnar import ROW
+from .outdir import atomic_folder
 
 FILES = ("findings.jsonl", "decisions.csv", "summary.json", "report.html")
 HTML_TABLE_LIMIT = 5000
 
 
 def write_report(report: Any, out_dir: Path) -> Path:
-    out_dir = Path(out_dir)
-    parent = out_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=parent))
-    try:
-        from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor
 
+    with atomic_folder(out_dir) as tmp:
         findings = report.findings.drop(ROW) if ROW in report.findings.columns else report.findings
         # polars writes without the GIL: the two big files are written side by side
         with ThreadPoolExecutor(max_workers=2) as pool:
@@ -43,17 +37,7 @@ def write_report(report: Any, out_dir: Path) -> Path:
             (tmp / "report.html").write_text(render_html(report), encoding="utf-8")
             for job in jobs:
                 job.result()
-        if out_dir.exists():
-            old = parent / f".{out_dir.name}.old-{os.getpid()}"
-            os.replace(out_dir, old)
-            os.replace(tmp, out_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
+    return Path(out_dir)
 
 
 # ------------------------------------------------------------------ HTML

@@ -17,7 +17,7 @@ from typing import Any
 from .diagnostics import InputError
 from .engine import Engine
 from .results import Decision
-from .yamlio import load_yaml
+from .yamlio import load_yaml, plain
 
 EXPECT_KEYS = {"outcome", "code", "codes", "level", "perceel", "tariff_3m", "hours_3m", "missing", "fired"}
 
@@ -32,14 +32,6 @@ class Case:
     expect: dict[str, Any]
     rules: Path | None = None
     tags: list[str] = field(default_factory=list)
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    return v
 
 
 def is_case_file(path: Path) -> bool:
@@ -77,8 +69,8 @@ def load_cases(path: Path, root: Path | None = None) -> list[Case]:
         rules = item.get("rules", default_rules)
         cases.append(Case(
             name=str(item.get("name", f"case {i + 1}")), file=path, line=getattr(item, "line", None),
-            input=_plain(item["input"]), as_of=dt.date.fromisoformat(as_of) if as_of else None,
-            expect=_plain(item["expect"]), rules=(root or Path.cwd()) / rules if rules else None,
+            input=plain(item["input"]), as_of=dt.date.fromisoformat(as_of) if as_of else None,
+            expect=plain(item["expect"]), rules=(root or Path.cwd()) / rules if rules else None,
             tags=list(item.get("tags", [])),
         ))
     return cases

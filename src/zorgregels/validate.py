@@ -368,7 +368,6 @@ def _budget_ceiling(facts: pl.DataFrame, catalogue: Any, notes: list[NotEvaluabl
                                   + ", tarief, eenheid gelijk aan die van de code"))
     rel = rel.filter(ok)
     # decided units per 3 months, as a rational num/den per row (exact, integers only)
-    per: dict[str, tuple[int, int]] = {}
     traj: dict[str, Fraction] = {}
     for cid in codes:
         code = catalogue.codes[cid]

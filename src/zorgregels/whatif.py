@@ -19,8 +19,8 @@ import polars as pl
 
 from .columnar import ROW
 from .facts import read_record
-from .readers import SOURCE
 from .readers import ROW as SRC_ROW
+from .readers import SOURCE
 from .tariffs import normalise_decision
 from .validate import ValidationReport, _frame
 

@@ -7,8 +7,6 @@ import html
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-
 from .columnar import ROW
 from .outdir import atomic_folder
 from .report import _bars

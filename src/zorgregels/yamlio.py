@@ -134,3 +134,12 @@ def locate(data: Any, path: tuple[Any, ...]) -> tuple[int | None, int | None]:
         else:
             break
     return line, col
+
+
+def plain(value: Any) -> Any:
+    """Plain dicts and lists instead of the located ones (for data handed to other code)."""
+    if isinstance(value, dict):
+        return {k: plain(x) for k, x in value.items()}
+    if isinstance(value, list):
+        return [plain(x) for x in value]
+    return value

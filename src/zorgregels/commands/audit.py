@@ -9,13 +9,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import InputError
+from ..outdir import atomic_folder
 
 
 def _date(text: str) -> dt.date:
@@ -64,22 +63,6 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def run(args: argparse.Namespace) -> int:
     from ..audit import DEFAULT_REUSE_THRESHOLD, DEFAULT_SIMILARITY, audit_rejections
     from ..audit_html import render
@@ -96,11 +79,14 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: bestaat en is geen map")
     lines = report.jsonl_lines()
-    write_atomic(out / "audit.jsonl", "".join(line + "\n" for line in lines))
     summary = dict(report.summary)
     summary["not_determined"] = [n.model_dump(mode="json", exclude_none=True) for n in report.not_audited]
-    write_atomic(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
-    write_atomic(out / "audit.html", render(report))
+    # the three files appear together or not at all
+    with atomic_folder(out) as tmp:
+        (tmp / "audit.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        (tmp / "summary.json").write_text(
+            json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        (tmp / "audit.html").write_text(render(report), encoding="utf-8")
     ov = report.summary["overall"]
     v = ov["verdicts"]
     print(f"{report.summary['rows']} rijen; lichte hulp: {ov['light_help_granted']} toegekend, "

@@ -13,7 +13,6 @@ from typing import Any
 
 from ..diagnostics import CatalogueError, InputError
 
-
 CROSS_RULES = ("budget_ceiling.exceeded", "sequential_help.providers_in_sequence", "dates.ijw_no_stacking")
 
 
