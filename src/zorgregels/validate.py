@@ -26,6 +26,7 @@ from .engine import INPUT_BASIS
 from .fields import FIELDS, SCALE
 from .readers import ERROR, SOURCE, _stringify, read_decisions
 from .readers import ROW as SRC_ROW
+from .tariffs import PIECE_UNITS
 
 Progress = Callable[[str, int, int], None]
 
@@ -213,7 +214,9 @@ def validate(engine: Any, records: Any, *, columns: str | Path | None = None,
     step("klaar", 5, 5)
     return ValidationReport(decisions=decisions, findings=findings, not_evaluable=notes,
                             summary=summary, rules_hash=engine.rules_hash,
-                            facts=facts.select(ROW, "municipality", "referrer_type", "code"))
+                            facts=facts.select(ROW, "municipality", "referrer_type", "code", "outcome",
+                                               "volume", "frequency", "unit", "code_unit",
+                                               "code_tariff", "duration_days"))
 
 
 def _summary(rows_in: int, decisions: pl.DataFrame, findings: pl.DataFrame,
@@ -339,13 +342,44 @@ def _quarter(col: pl.Expr) -> pl.Expr:
     return d.dt.year().cast(pl.Int64) * 4 + (d.dt.month().cast(pl.Int64) - 1) // 3
 
 
+COST_NEEDS = ("code", "volume", "frequency", "unit")
+
+
+def cost_3m_cents(catalogue: Any, tariff: pl.Expr) -> pl.Expr:
+    """Cost per 3 months, in cents, of each decision: its volume per 3 months times ``tariff``
+    (a fact-form money column), rounded half-up once. Null where a fact lacks, where the unit is
+    not the code's, or for frequency 6 without a positive duration.
+
+    The columnar form of ``tariffs.normalise_decision`` (units_3m: 1 day x 91, 2 week x 13,
+    4 month x 3, 6 total: a trajectory code counts min(1, 3/D) of a trajectory, any other code
+    is spread over its duration), in exact integer arithmetic; tests/test_cost.py holds the
+    two to the same cents. Used by the budget ceiling and by ``zorgregels diff``.
+    """
+    c = pl.col
+    traj: dict[str, Fraction] = {}
+    for cid, code in catalogue.codes.items():
+        if code.unit in PIECE_UNITS and code.norm is not None and code.norm.duration_months:
+            traj[cid] = min(Fraction(1), Fraction(3) / Fraction(code.norm.duration_months))
+    ok = (pl.all_horizontal([c(f).is_not_null() for f in COST_NEEDS]) & tariff.is_not_null()
+          & (c("unit") == c("code_unit")).fill_null(False)
+          & ((c("frequency") != "6") | (c("duration_days") > 0)).fill_null(False))
+    num = c("volume") * tariff  # scale 10**8
+    factor = (pl.when(c("frequency") == "1").then(91).when(c("frequency") == "2").then(13)
+              .when(c("frequency") == "4").then(3).otherwise(91))
+    by_traj = c("code").is_in(list(traj)) & (c("frequency") == "6")
+    tn = c("code").replace_strict({k: f.numerator for k, f in traj.items()}, default=1, return_dtype=pl.Int64)
+    td = c("code").replace_strict({k: f.denominator for k, f in traj.items()}, default=1, return_dtype=pl.Int64)
+    den = pl.when(c("frequency") == "6").then(c("duration_days")).otherwise(1)
+    n = pl.when(by_traj).then(num * tn).otherwise(num * factor)
+    d = pl.when(by_traj).then(td).otherwise(den) * 1_000_000  # 10**8 scale -> cents
+    return pl.when(ok).then((2 * n + d) // (2 * d))
+
+
 def _budget_ceiling(facts: pl.DataFrame, catalogue: Any, notes: list[NotEvaluable]) -> pl.DataFrame:
     """Cost per quarter (3 months) per code and municipality against the declared ceilings.
 
-    The 3-month cost of one decision is its decided volume per 3 months (frequency 1 day x 91,
-    2 week x 13, 4 month x 3, 6 total spread over its duration; trajectories as a share of the
-    norm duration) times the applied tariff (the catalogue tariff when none is given), rounded
-    half-up to cents. A decision counts in every quarter its period touches (an open end: the
+    The 3-month cost of one decision is ``cost_3m_cents`` at the applied tariff (the catalogue
+    tariff when none is given). A decision counts in every quarter its period touches (an open end: the
     start quarter only). Warning only: a ceiling is never a ground to refuse necessary care.
     """
     empty = pl.DataFrame(schema={c: pl.Utf8 for c in FINDING_COLUMNS}).with_columns(pl.col("row").cast(pl.Int64))
@@ -367,25 +401,7 @@ def _budget_ceiling(facts: pl.DataFrame, catalogue: Any, notes: list[NotEvaluabl
                                   "ontbrekende of onbruikbare gegevens: " + ", ".join(need)
                                   + ", tarief, eenheid gelijk aan die van de code"))
     rel = rel.filter(ok)
-    # decided units per 3 months, as a rational num/den per row (exact, integers only)
-    traj: dict[str, Fraction] = {}
-    for cid in codes:
-        code = catalogue.codes[cid]
-        if code.unit in ("82", "84") and code.norm is not None and code.norm.duration_months:
-            traj[cid] = min(Fraction(1), Fraction(3) / Fraction(code.norm.duration_months))
-    num = pl.col("volume") * tariff  # scale 10**8
-    factor = (pl.when(pl.col("frequency") == "1").then(91).when(pl.col("frequency") == "2").then(13)
-              .when(pl.col("frequency") == "4").then(3).otherwise(91))
-    den = pl.when(pl.col("frequency") == "6").then(pl.col("duration_days")).otherwise(1)
-    tn = pl.lit(1, dtype=pl.Int64)
-    td = pl.lit(1, dtype=pl.Int64)
-    for cid, f in traj.items():
-        tn = pl.when(pl.col("code") == cid).then(f.numerator).otherwise(tn)
-        td = pl.when(pl.col("code") == cid).then(f.denominator).otherwise(td)
-    is_traj = pl.col("code").is_in(list(traj))
-    n = pl.when(is_traj).then(num * tn).otherwise(num * factor)
-    d = pl.when(is_traj).then(td).otherwise(den) * 1_000_000  # 10**8 scale -> cents
-    cents = (2 * n + d) // (2 * d)
+    cents = cost_3m_cents(catalogue, tariff)
     rel = rel.with_columns(cents.alias("__cents"),
                            _quarter(pl.col("start_date")).alias("__q0"),
                            pl.when(pl.col("end_date").is_not_null() & (pl.col("end_date") >= pl.col("start_date")))

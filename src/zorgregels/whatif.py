@@ -18,11 +18,9 @@ from typing import Any
 import polars as pl
 
 from .columnar import ROW
-from .facts import read_record
 from .readers import ROW as SRC_ROW
 from .readers import SOURCE
-from .tariffs import normalise_decision
-from .validate import ValidationReport, _frame
+from .validate import ValidationReport, _frame, _granted, cost_3m_cents
 
 VERDICT_ORDER = ["ok", "warning", "error", "incomplete"]
 KEY = ["__key"]
@@ -55,30 +53,13 @@ def _finding_keys(findings: pl.DataFrame) -> pl.DataFrame:
                        pl.col("scope").fill_null("-")], separator="|").alias("__key"))
 
 
-def _costs(frame: pl.DataFrame, engine: Any) -> list[int | None]:
-    """Cost per 3 months, in cents, of every decision at the catalogue's tariff on its decision
-    date (None where code, tariff or volume is lacking). One normalisation: tariffs.py."""
-    catalogue = engine.catalogue
-    need = ["code", "volume", "frequency", "unit", "decision_date", "start_date", "end_date", "outcome"]
-    cols = [c for c in need if c in frame.columns]
-    out: list[int | None] = []
-    for raw in frame.select(cols).iter_rows(named=True):
-        typed, _issues, _extra = read_record(raw)
-        code = catalogue.codes.get(typed.get("code", ""))
-        if code is None or typed.get("outcome") == "rejected" or not {"volume", "frequency", "unit", "decision_date"} <= typed.keys():
-            out.append(None)
-            continue
-        tariff = catalogue.tariff_on(code.id, typed["decision_date"])
-        if tariff is None:
-            out.append(None)
-            continue
-        duration = None
-        if "start_date" in typed and "end_date" in typed:
-            duration = (typed["end_date"] - typed["start_date"]).days + 1
-        n = normalise_decision(code, typed["volume"], typed["frequency"], typed["unit"], tariff.amount,
-                               duration_days=duration)
-        out.append(int(n.tariff_3m * 100) if n.tariff_3m is not None else None)
-    return out
+def _costs(report: ValidationReport, catalogue: Any) -> pl.Series:
+    """Cost per 3 months, in cents, of every granted decision at the catalogue's tariff on its
+    decision date: the same expression as the budget ceiling (validate.cost_3m_cents)."""
+    facts = report.facts
+    assert facts is not None
+    cost = pl.when(_granted(facts)).then(cost_3m_cents(catalogue, pl.col("code_tariff")))
+    return facts.sort(ROW).select(cost.alias("c")).get_column("c").cast(pl.Int64)
 
 
 def diff_rules(old: Any, new: Any, records: Any, *, columns: str | Path | None = None,
@@ -108,8 +89,8 @@ def diff_rules(old: Any, new: Any, records: Any, *, columns: str | Path | None =
         "verdict_new": b.decisions.get_column("verdict"),
         "findings_old": a.decisions.get_column("finding_count"),
         "findings_new": b.decisions.get_column("finding_count"),
-        "cost_3m_old": pl.Series(_costs(frame, old), dtype=pl.Int64),
-        "cost_3m_new": pl.Series(_costs(frame, new), dtype=pl.Int64),
+        "cost_3m_old": _costs(a, old.catalogue),
+        "cost_3m_new": _costs(b, new.catalogue),
     })
     decisions = (base
                  .join(per_row(appeared, "appeared"), on=ROW, how="left")
