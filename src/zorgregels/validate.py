@@ -270,17 +270,23 @@ def _granted(facts: pl.DataFrame) -> pl.Expr:
     return (pl.col("outcome") != "rejected").fill_null(True)
 
 
-def _no_stacking(facts: pl.DataFrame, notes: list[NotEvaluable]) -> pl.DataFrame:
-    """iJw OP259/TR302: the same product for the same client and provider in overlapping periods."""
-    need = ["client_id", "provider", "code", "start_date"]
+def _evaluable(facts: pl.DataFrame, need: list[str], check: str, rule: str,
+               notes: list[NotEvaluable]) -> pl.DataFrame:
+    """The granted decisions that have every fact a cross-decision check needs; the others are
+    counted in a "not evaluable" note, never judged."""
     granted = facts.filter(_granted(facts))
     ok = pl.all_horizontal([pl.col(f).is_not_null() for f in need])
     lacking = granted.filter(~ok).height
     if lacking:
-        notes.append(NotEvaluable("dates", "dates.ijw_no_stacking", lacking,
-                                  "ontbrekende gegevens: " + ", ".join(need)))
+        notes.append(NotEvaluable(check, rule, lacking, "ontbrekende gegevens: " + ", ".join(need)))
+    return granted.filter(ok)
+
+
+def _no_stacking(facts: pl.DataFrame, notes: list[NotEvaluable]) -> pl.DataFrame:
+    """iJw OP259/TR302: the same product for the same client and provider in overlapping periods."""
+    need = ["client_id", "provider", "code", "start_date"]
     keys = ["client_id", "provider", "code"]
-    g = (granted.filter(ok)
+    g = (_evaluable(facts, need, "dates", "dates.ijw_no_stacking", notes)
          .select(ROW, "decision_id", *need, pl.col("end_date").fill_null(_OPEN_END).alias("__end"))
          .sort([*keys, "start_date", ROW]))
     # segmented running maximum without a window over string keys: groups are contiguous after
@@ -307,13 +313,7 @@ def _no_stacking(facts: pl.DataFrame, notes: list[NotEvaluable]) -> pl.DataFrame
 def _sequential_help(facts: pl.DataFrame, notes: list[NotEvaluable], gap_days: int) -> pl.DataFrame:
     """One client, several providers one after the other (not at the same time)."""
     need = ["client_id", "provider", "start_date", "end_date"]
-    granted = facts.filter(_granted(facts))
-    ok = pl.all_horizontal([pl.col(f).is_not_null() for f in need])
-    lacking = granted.filter(~ok).height
-    if lacking:
-        notes.append(NotEvaluable("sequential_help", "sequential_help.providers_in_sequence", lacking,
-                                  "ontbrekende gegevens: " + ", ".join(need)))
-    g = (granted.filter(ok).select(ROW, "decision_id", *need).sort(["client_id", "start_date", "end_date", ROW]))
+    g = (_evaluable(facts, need, "sequential_help", "sequential_help.providers_in_sequence", notes).select(ROW, "decision_id", *need).sort(["client_id", "start_date", "end_date", ROW]))
     same = (pl.col("client_id") == pl.col("client_id").shift(1)).fill_null(False)
     g = g.with_columns(
         pl.when(same).then(pl.col("end_date").shift(1)).alias("__prev_end"),
