@@ -37,9 +37,9 @@ def main() -> None:
     args = ap.parse_args()
 
     from zorgregels import Engine
-    from zorgregels.audit import audit_rejections
-    from zorgregels.audit_html import render
-    from zorgregels.boilerplate import group_texts
+    from zorgregels.jobs.audit import audit_rejections
+    from zorgregels.jobs.boilerplate import group_texts
+    from zorgregels.render.audit import render
 
     engine = Engine.from_path(ROOT / "rules")
     with tempfile.TemporaryDirectory() as tmp:

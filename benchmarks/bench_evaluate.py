@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from zorgregels import Engine
-from zorgregels.testing import load_cases
+from zorgregels.jobs.cases import load_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 

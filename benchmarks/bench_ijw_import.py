@@ -20,7 +20,7 @@ from pathlib import Path
 
 CHILD = """
 import resource, sys, time
-from zorgregels.readers import read_decisions
+from zorgregels.io.readers import read_decisions
 t0 = time.perf_counter()
 df = read_decisions([sys.argv[1]])
 took = time.perf_counter() - t0

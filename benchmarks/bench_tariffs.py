@@ -20,9 +20,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from zorgregels import load_catalogue
-from zorgregels.overview import tariff_table
-from zorgregels.overview_render import FORMATS, render
-from zorgregels.tariffs import normalise_decision, volume_norm_pct
+from zorgregels.core.tariffs import normalise_decision, volume_norm_pct
+from zorgregels.jobs.overview import tariff_table
+from zorgregels.render.tariffs import FORMATS, render
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2025, 1, 1)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import yaml
 
+from zorgregels.catalogue.loader import load_catalogue
 from zorgregels.cli import main
-from zorgregels.loader import load_catalogue
-from zorgregels.verify import verify_catalogue
+from zorgregels.jobs.verify import verify_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 
 import zorgregels
 from zorgregels import Engine
-from zorgregels.audit import CRITERIA, AuditReport, audit_rejections, canonical_json, sha256
-from zorgregels.conditions import holds
-from zorgregels.facts import derive, read_record, to_fact
+from zorgregels.catalogue.conditions import holds
+from zorgregels.core.facts import derive, read_record, to_fact
+from zorgregels.io.privacy import BSN_MASK
+from zorgregels.jobs.audit import CRITERIA, AuditReport, audit_rejections, canonical_json, sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 EXACT = ROOT / "fixtures" / "audit" / "exact.csv"
@@ -231,7 +232,7 @@ def test_bsn_never_in_output(audit_engine: Engine, year: AuditReport) -> None:
     bsns = {r["bsn"] for r in csv.DictReader(YEAR.open(encoding="utf-8"))}
     assert len(bsns) > 2000
     text = "\n".join(year.jsonl_lines()) + json.dumps(year.summary) + year.model_dump_json()
-    from zorgregels.audit_html import render
+    from zorgregels.render.audit import render
 
     text += render(year)
     import re
@@ -245,7 +246,7 @@ def test_bsn_in_another_column_is_masked(audit_engine: Engine) -> None:
     rows[0]["decision_id"] = rows[0]["bsn"]  # an export that used the bsn as decision id
     report = audit_rejections(audit_engine, rows)
     assert "111222333" not in report.model_dump_json()
-    assert "[bsn afgeschermd]" in [d.decision_id for d in report.decisions]
+    assert BSN_MASK in [d.decision_id for d in report.decisions]
 
 
 # ---------------------------------------------------------------- the example year

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zorgregels.boilerplate import group_texts, normalise, tokens
+from zorgregels.jobs.boilerplate import group_texts, normalise, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 

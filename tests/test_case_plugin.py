@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from zorgregels.testing import CaseRunner, compare, load_cases
+from zorgregels.jobs.cases import CaseRunner, compare, load_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["pytester"]

@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zorgregels import Engine
-from zorgregels.columnar import ROW, ColumnarEvaluator, finding_value, text_frame
-from zorgregels.testing import is_case_file, load_cases
+from zorgregels.core.columnar import INDEX, ColumnarEvaluator, finding_value
+from zorgregels.io.frame import text_frame
+from zorgregels.jobs.cases import is_case_file, load_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2025, 6, 1)
@@ -44,16 +45,16 @@ def columnar_views(ev: ColumnarEvaluator, records: list[dict[str, Any]], as_of: 
     res = ev.evaluate(text_frame(records), as_of=as_of)
     by_row: dict[int, list[tuple[Any, ...]]] = {}
     for f in res.findings.iter_rows(named=True):
-        by_row.setdefault(f[ROW], []).append((
+        by_row.setdefault(f[INDEX], []).append((
             f["rule"], f["check"], f["severity"], f["message"], f["basis"],
             finding_value(f["value_type"], f["expected"]), finding_value(f["value_type"], f["actual"]),
             f["decision_id"]))
     out = []
-    for r in res.rows.sort(ROW).iter_rows(named=True):
+    for r in res.rows.sort(INDEX).iter_rows(named=True):
         out.append({
             "outcome": r["result"], "code": r["advised_code"], "level": r["advised_level"],
             "perceel": r["advised_code_perceel"], "codes": list(r["allowed_codes"] or []),
-            "findings": by_row.get(r[ROW], []),
+            "findings": by_row.get(r[INDEX], []),
         })
     return out
 

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zorgregels import Engine
-from zorgregels.fields import SCALE
-from zorgregels.tariffs import normalise_decision
-from zorgregels.validate import cost_3m_cents
+from zorgregels.catalogue.fields import SCALE
+from zorgregels.core.tariffs import normalise_decision
+from zorgregels.jobs.validate import cost_3m_cents
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINE = Engine.from_path(ROOT / "rules")

@@ -11,7 +11,7 @@ import pytest
 
 from zorgregels import Engine
 from zorgregels.cli import main
-from zorgregels.whatif import diff_rules
+from zorgregels.jobs.diff import diff_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = ROOT / "fixtures" / "decisions" / "example_2025.csv"

@@ -10,10 +10,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zorgregels import Engine
-from zorgregels.catalogue import Source
-from zorgregels.compile import CompiledRule, CompiledRules, Stage
-from zorgregels.conditions import All, AnyOf, Cmp, Const, Contains, Not, OneOf, Present, Ref, holds
-from zorgregels.durable_adapter import DurableRuntime, rule_key
+from zorgregels.catalogue.catalogue import Source
+from zorgregels.catalogue.compile import CompiledRule, CompiledRules, Stage
+from zorgregels.catalogue.conditions import (
+    All,
+    AnyOf,
+    Cmp,
+    Const,
+    Contains,
+    Not,
+    OneOf,
+    Present,
+    Ref,
+    holds,
+)
+from zorgregels.core.durable import DurableRuntime, rule_key
 
 ROOT = Path(__file__).resolve().parent.parent
 D0 = dt.date(2025, 1, 1).toordinal()
@@ -106,7 +117,7 @@ def test_an_error_in_an_action_is_raised_not_stored(engine, monkeypatch):
     def boom(*args, **kwargs):
         raise ZeroDivisionError("kapot")
 
-    monkeypatch.setattr("zorgregels.engine.resolve_table", boom)
+    monkeypatch.setattr("zorgregels.core.engine.resolve_table", boom)
     with pytest.raises(ZeroDivisionError, match="kapot"):
         engine.evaluate({"domains": ["gedrag"], "severity": "matig"}, as_of=dt.date(2025, 3, 1))
     monkeypatch.undo()

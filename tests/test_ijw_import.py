@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zorgregels.engine import Engine
-from zorgregels.ijw_import import COLUMNS, municipality_code, read_ijw
-from zorgregels.readers import ERROR, ROW, SOURCE, read_decisions
+from zorgregels.api import Engine
+from zorgregels.io.ijw_import import COLUMNS, municipality_code, read_ijw
+from zorgregels.io.readers import ERROR, SOURCE, SOURCE_ROW, read_decisions
 
 HERE = Path(__file__).resolve().parent.parent
 EXAMPLES = HERE / "fixtures" / "ijw"
@@ -96,7 +96,7 @@ def _fired(engine: Engine, row: dict) -> dict[str, str]:
 
 def test_jw301_example_imports_with_the_values_of_the_message():
     rows = read_ijw(JW301).to_dicts()
-    assert [r[ROW] for r in rows] == [1, 2]
+    assert [r[SOURCE_ROW] for r in rows] == [1, 2]
     first, second = rows
     assert first["message_type"] == "JW301"
     assert first["decision_id"] == "JW301-0384-123456789012-300201"
@@ -176,7 +176,7 @@ def test_a_folder_reads_every_message_through_read_decisions():
 def test_read_decisions_on_single_files_keeps_source_and_row():
     df = read_decisions([JW301, JW315])
     assert df[SOURCE].to_list() == [str(JW301)] * 2 + [str(JW315)] * 2
-    assert df[ROW].to_list() == [1, 2, 1, 2]
+    assert df[SOURCE_ROW].to_list() == [1, 2, 1, 2]
     assert df[ERROR].null_count() == 4
 
 
@@ -200,7 +200,7 @@ def test_zip_with_nested_folders_and_archives(tmp_path: Path):
         f"{archive}!2026/inner.zip!q2/JW315.xml", f"{archive}!2026/inner.zip!q2/JW315.xml",
         f"{archive}!2026/leesmij.txt",
     ]
-    assert df[ROW].to_list() == [1, 1, 2, 1, 2, 1]
+    assert df[SOURCE_ROW].to_list() == [1, 1, 2, 1, 2, 1]
     errors = df[ERROR].to_list()
     assert "JW305" in errors[0] and "leesmij.txt" in errors[5]
     assert errors[1:5] == [None] * 4
@@ -330,7 +330,7 @@ def test_municipality_codes_are_normalised(raw, expected):
 @given(st.integers(min_value=0, max_value=10**9))
 def test_eurocent_volumes_convert_exactly(cents: int):
     msg = _message("jw301", [_jw301_product("1", omvang=(str(cents), "83", "6"))]).encode()
-    from zorgregels.ijw_import import parse_message
+    from zorgregels.io.ijw_import import parse_message
 
     (row,) = parse_message(msg, "mem.xml")
     assert Decimal(row["volume"]) * 100 == cents and row["volume"].count(".") == 1
@@ -344,7 +344,7 @@ def test_a_folder_mixing_csv_and_messages_keeps_every_row_in_order(tmp_path: Pat
     (tmp_path / "d.jsonl").write_text('{"decision_id": "j-1"}\n', encoding="utf-8")
     df = read_decisions([tmp_path])
     assert [Path(s).name for s in df[SOURCE].to_list()] == ["a.csv", "b.xml", "b.xml", "c.xml", "c.xml", "d.jsonl"]
-    assert df[ROW].to_list() == [1, 1, 2, 1, 2, 1]
+    assert df[SOURCE_ROW].to_list() == [1, 1, 2, 1, 2, 1]
     assert df["decision_id"].to_list()[0] == "csv-1" and df["decision_id"].to_list()[-1] == "j-1"
     # the same message twice in a batch: same decision ids, left for the batch checks to see
     assert df["decision_id"][1] == df["decision_id"][3]
@@ -368,7 +368,7 @@ _text = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs
 def test_product_values_pass_through_as_text(number, code, category, start, end, volume, unit, frequency):
     from xml.sax.saxutils import escape
 
-    from zorgregels.ijw_import import parse_message
+    from zorgregels.io.ijw_import import parse_message
 
     e = escape
     prod = _jw301_product(e(number), category=e(category), code=e(code),

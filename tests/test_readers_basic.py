@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from zorgregels import InputError
-from zorgregels.readers import ERROR, ROW, SOURCE, read_decisions
+from zorgregels.io.readers import ERROR, SOURCE, SOURCE_ROW, read_decisions
 
 ROWS = [
     {"decision_id": "a", "code": "45B10", "domains": ["gedrag", "school"], "tariff": "72.52", "crisis": False},
@@ -30,7 +30,7 @@ def test_csv_jsonl_and_parquet_give_the_same_text_table(tmp_path: Path):
     parquet = tmp_path / "d.parquet"
     pl.DataFrame([{**r, "tariff": r["tariff"]} for r in ROWS]).write_parquet(parquet)
     tables = [read_decisions([p]).drop(SOURCE) for p in (csv, jsonl, parquet)]
-    cols = ["decision_id", "code", "domains", "tariff", "crisis", ROW, ERROR]
+    cols = ["decision_id", "code", "domains", "tariff", "crisis", SOURCE_ROW, ERROR]
     first = tables[0].select(cols).to_dicts()
     assert first[0]["domains"] == "gedrag;school" and first[1]["crisis"] == "true"
     for t in tables[1:]:

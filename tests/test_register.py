@@ -8,10 +8,10 @@ from pathlib import Path
 
 import yaml
 
+from zorgregels.catalogue.conditions import fields_of
+from zorgregels.catalogue.loader import load_catalogue
 from zorgregels.cli import main
-from zorgregels.conditions import fields_of
-from zorgregels.loader import load_catalogue
-from zorgregels.register import FIELD_ORDER, _split_citation, register_entry, to_markdown
+from zorgregels.jobs.register import FIELD_ORDER, _split_citation, register_entry, to_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 CAT = load_catalogue(ROOT / "rules")

@@ -7,9 +7,9 @@ from fractions import Fraction
 
 import pytest
 
-from zorgregels.ijw import UNITS
-from zorgregels.model import Code
-from zorgregels.tariffs import (
+from zorgregels.catalogue.ijw import UNITS
+from zorgregels.catalogue.model import Code
+from zorgregels.core.tariffs import (
     UNIT_TABLE,
     convert_volume,
     decided_units_3m,

@@ -13,8 +13,8 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zorgregels.model import Code
-from zorgregels.tariffs import (
+from zorgregels.catalogue.model import Code
+from zorgregels.core.tariffs import (
     normalise,
     normalise_norm,
     round_half_up,

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from zorgregels import Engine
 from zorgregels.diagnostics import InputError
-from zorgregels.ijw_import import parse_message
+from zorgregels.io.ijw_import import parse_message
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "fixtures" / "decisions" / "example_2025.csv"

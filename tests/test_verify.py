@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zorgregels import Engine
+from zorgregels.catalogue.conditions import holds
+from zorgregels.catalogue.loader import load_catalogue
 from zorgregels.cli import main
-from zorgregels.conditions import holds
-from zorgregels.loader import load_catalogue
-from zorgregels.verify import verify_catalogue
+from zorgregels.jobs.verify import verify_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE_FIXTURES = sorted((ROOT / "fixtures" / "invalid").glob("tables_*/"))
@@ -304,7 +304,7 @@ def test_planted_overlap_is_found_with_both_rows(tmp_path_factory, cuts, split, 
 
 
 def _fact_strategy(cat):
-    from zorgregels.fields import FIELDS
+    from zorgregels.catalogue.fields import FIELDS
 
     def value(name):
         f = FIELDS[name]
@@ -329,8 +329,8 @@ _EXAMPLE = load_catalogue(ROOT / "rules")
 @settings(max_examples=60, deadline=None)
 @given(facts=st.lists(_fact_strategy(_EXAMPLE), min_size=1, max_size=40))
 def test_row_matcher_agrees_with_holds(facts):
-    from zorgregels.compile import compile_catalogue
-    from zorgregels.verify import RowMatcher
+    from zorgregels.catalogue.compile import compile_catalogue
+    from zorgregels.jobs.verify import RowMatcher
 
     for table in (t for s in compile_catalogue(_EXAMPLE).stages for t in s.tables):
         got = RowMatcher(table).match(facts)
@@ -414,7 +414,7 @@ def test_comparisons_between_fields_cover_every_order(tmp_path: Path):
 
 
 def test_too_large_is_said_not_silently_skipped(tmp_path: Path, monkeypatch):
-    from zorgregels import verify
+    from zorgregels.jobs import verify
 
     monkeypatch.setattr(verify, "MAX_STATES", 5)
     cat = load_catalogue(ROOT / "fixtures" / "invalid" / "tables_gap")
@@ -432,8 +432,8 @@ def test_too_large_is_said_not_silently_skipped(tmp_path: Path, monkeypatch):
 def test_tariff_gaps_inside_the_contract_period(tariffs, gaps):
     import datetime as dt
 
-    from zorgregels.model import Tariff
-    from zorgregels.verify import tariff_gaps
+    from zorgregels.catalogue.model import Tariff
+    from zorgregels.jobs.verify import tariff_gaps
 
     cat = load_catalogue(ROOT / "fixtures" / "invalid" / "tables_gap")
     code = cat.codes["45B10"]

@@ -7,17 +7,16 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .audit import AuditReport, audit_rejections
-from .catalogue import Catalogue
-from .diagnostics import CatalogueError, Diagnostic, InputError
-from .engine import Engine
-from .loader import check_catalogue, load_catalogue
-from .model import FORMAT_VERSION
-from .overview import TariffTable, tariff_table
-from .results import Decision, Finding, NotEvaluable, TraceStep
-from .tariffs import ThreeMonths, three_months
+from zorgregels.api import Engine
+from zorgregels.catalogue.catalogue import Catalogue
+from zorgregels.catalogue.loader import check_catalogue, load_catalogue
+from zorgregels.catalogue.model import FORMAT_VERSION
+from zorgregels.core.results import Decision, Finding, NotEvaluable, TraceStep
+from zorgregels.core.tariffs import ThreeMonths, three_months
+from zorgregels.diagnostics import CatalogueError, Diagnostic, InputError
+from zorgregels.jobs.audit import AuditReport, audit_rejections
+from zorgregels.jobs.overview import TariffTable, tariff_table
+from zorgregels.version import __version__
 
 __all__ = [
     "AuditReport",

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .testing import Case, CaseRunner, is_case_file, load_cases
+from zorgregels.jobs.cases import Case, CaseRunner, is_case_file, load_cases
 
 _runner: CaseRunner | None = None
 

@@ -1,0 +1,157 @@
+"""The named fields a rule may read: the canonical decision record (domain.md §7) and the
+facts the engine derives from it.
+
+Every condition in a rule file names one of these fields; the loader rejects any other name,
+so a typo is a diagnostic with a line number, not a rule that silently never fires.
+
+Values travel through the rule backends in a *fact* form that both durable-rules (JSON) and a
+columnar evaluator can compare exactly: dates as proleptic ordinals (days), money and other
+decimals as integers in ten-thousandths (``Decimal`` scaled by 10**4), booleans, ints, strings
+and lists of strings. Floats never appear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from zorgregels.catalogue.ijw import PRODUCT_CATEGORIES
+
+FieldType = Literal["str", "int", "bool", "date", "decimal", "money", "list"]
+
+#: money and decimals are carried as integers scaled by this factor in facts.
+SCALE = 10_000
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType
+    values: tuple[str, ...] | None = None  # closed vocabulary, when there is one
+    derived: bool = False  # computed by the engine, never read from input
+    doc: str = ""
+    default: bool | None = None  # situation flags: not recorded means "no"
+    sources: tuple[str, ...] = ()  # input fields a derived fact is computed from
+
+
+REFERRER_TYPES = ("01", "02", "03", "04", "05", "06", "08")  # iJw COD327
+UNITS = ("01", "04", "14", "16", "82", "83", "84")  # iJw WJ756
+FREQUENCIES = ("1", "2", "4", "6")  # iJw WMO757
+PROVIDER_TYPES = ("consortium", "vrijgevestigde", "instelling")
+
+_INPUT: list[Field] = [
+    Field("decision_id", "str", doc="unique in a batch"),
+    Field("municipality", "str", doc="CBS code (GM0392) or name"),
+    Field("decision_date", "date"),
+    Field("request_date", "date"),
+    Field("client_id", "str", doc="pseudonym"),
+    Field("bsn", "str", doc="never shown unmasked"),
+    Field("birth_date", "date"),
+    Field("age", "int", doc="years at the start of care; derived from birth_date when absent",
+          sources=("birth_date",)),
+    Field("referrer_type", "str", REFERRER_TYPES, doc="iJw COD327"),
+    Field("domains", "list", doc="care-question domains from the catalogue"),
+    Field("complexity", "str", ("enkelvoudig", "meervoudig")),
+    Field("severity", "str", ("licht", "matig", "ernstig")),
+    Field("crisis", "bool", default=False),
+    Field("safety_concern", "bool", default=False),
+    Field("out_of_home", "bool", default=False),
+    Field("court_authorisation", "bool", default=False),
+    Field("wlz_indication", "bool", default=False),
+    Field("extended_care", "bool", doc="verlengde jeugdhulp (18-23)", default=False),
+    Field("explanatory_analysis_date", "date", doc="verklarende analyse"),
+    Field("current_perceel", "int", ("1", "2")),
+    Field("outcome", "str", ("granted", "rejected")),
+    Field("code", "str", doc="decided product code"),
+    Field("perceel", "int", ("1", "2")),
+    Field("provider_type", "str", PROVIDER_TYPES),
+    Field("volume", "decimal"),
+    Field("unit", "str", UNITS, doc="iJw WJ756"),
+    Field("frequency", "str", FREQUENCIES, doc="iJw WMO757"),
+    Field("tariff", "money", doc="euro per unit as applied"),
+    Field("start_date", "date"),
+    Field("end_date", "date"),
+    Field("rejection_reason", "str"),
+    Field("motivation", "str"),
+    Field("alternative_offered", "str"),
+    Field("help_question", "str"),
+    Field("problems", "str"),
+    Field("needed_help", "str"),
+    Field("network_assessment", "str"),
+    Field("expertise", "str"),
+    Field("network_assessed", "bool"),
+    Field("objection_info", "bool"),
+    Field("delay_notice", "bool"),
+    Field("information_requested_date", "date"),
+    Field("team", "str"),
+    Field("provider", "str",
+          doc="provider id (AGB code); optional, used by the cross-decision checks "
+              "sequential_help and iJw no-stacking"),
+    Field("responsible_municipality", "str",
+          doc="woonplaatsbeginsel: the municipality the rejection names as responsible"),
+    # iJw messages (zorgregels.ijw_import); empty for other inputs, so rules/ijw.yaml stays silent
+    Field("message_type", "str", ("JW301", "JW315"), doc="iJw message the record was read from"),
+    Field("product_category", "str", tuple(PRODUCT_CATEGORIES), doc="iJw productcategorie (JZ020)"),
+    Field("budget", "money", doc="iJw Budget in euro (the message carries eurocent)"),
+    Field("referrer_agb", "str", doc="iJw Verwijzer/ZorgverlenerCode (AGB, 8 digits)"),
+    Field("referrer_name", "str", doc="iJw Verwijzer/Naam"),
+]
+
+_DERIVED: list[Field] = [
+    Field("domain_count", "int", derived=True, sources=("domains",), doc="number of care-question domains"),
+    Field("primary_domain", "str", derived=True, sources=("domains",), doc="the first listed domain"),
+    Field("decision_term_days", "int", derived=True, sources=("decision_date", "request_date"), doc="days from request to decision"),
+    Field("duration_days", "int", derived=True, sources=("start_date", "end_date"), doc="days from start to end, inclusive"),
+    Field("code_known", "bool", derived=True, doc="the decided code is in the catalogue"),
+    Field("code_level", "int", derived=True, doc="ladder level of the decided code"),
+    Field("code_perceel", "int", derived=True, doc="perceel of the decided code"),
+    Field("code_unit", "str", derived=True, doc="catalogue unit of the decided code"),
+    Field("code_category", "str", derived=True, doc="iJw productcategorie of the decided code"),
+    Field("code_in_force", "bool", derived=True,
+          doc="the decided code has a tariff in force on the decision date"),
+    Field("code_tariff", "money", derived=True,
+          doc="catalogue tariff of the decided code on the decision date"),
+    Field("code_category_match", "bool", derived=True, sources=("code", "product_category"),
+          doc="the first two digits of the code equal the iJw productcategorie (TR381)"),
+    Field("code_unit_frequency_valid", "bool", derived=True,
+          doc="unit and frequency are a combination iJw allows (CS338/CS343)"),
+    Field("provider_type_allowed", "bool", derived=True,
+          doc="the provider type is one the code may be delivered by"),
+    Field("volume_norm_pct", "int", derived=True,
+          doc="decided volume per 3 months as a percentage of the code's norm"),
+    Field("volume_band", "str", ("below", "within", "above"), derived=True,
+          doc="decided volume below, within or above the code's norm band"),
+    # outputs of decision tables
+    Field("level", "int", derived=True, doc="advised ladder level (zorgzwaartetrap)"),
+    Field("allowed_codes", "list", derived=True, doc="codes the allocation tables allow"),
+    Field("advised_code", "str", derived=True, doc="code the allocation tables advise"),
+    Field("advised_perceel", "int", derived=True, doc="perceel of the advised level"),
+    Field("code_allowed", "bool", derived=True,
+          doc="the decided code is among the allowed codes"),
+    # computed by the transparency audit (zorgregels.audit), absent elsewhere
+    Field("light_help", "bool", derived=True, doc="the decided code is at a light-help ladder level"),
+    Field("ground_known", "bool", derived=True,
+          doc="the rejection_reason is a ground in the region's catalogue"),
+    Field("ground_forbidden", "bool", derived=True,
+          doc="the ground may never justify a rejection"),
+    Field("ground_alternative_required", "bool", derived=True,
+          doc="the ground points to a lighter alternative that must be named"),
+    Field("ground_needs_missing", "list", derived=True,
+          doc="facts the ground needs that the record lacks"),
+    Field("ground_holds", "bool", derived=True,
+          doc="the ground's condition, re-evaluated on the record's facts, holds"),
+    Field("ground_condition", "str", derived=True, doc="the ground's condition, in words"),
+    Field("ground_review", "str", derived=True,
+          doc="what a professional must still judge when the ground's facts hold"),
+    Field("motivation_reuse", "int", derived=True,
+          doc="rejections in the batch with the same or a near-verbatim motivation (this one included)"),
+    Field("motivation_reuse_threshold", "int", derived=True,
+          doc="from this many copies a motivation counts as boilerplate"),
+]
+
+FIELDS: dict[str, Field] = {f.name: f for f in _INPUT + _DERIVED}
+INPUT_FIELDS: tuple[str, ...] = tuple(f.name for f in _INPUT)
+
+#: Fields a decision table may set. A table only fills a field the input left empty, so a
+#: value the referrer recorded (e.g. ``complexity``) is never overwritten.
+TABLE_OUTPUTS = ("complexity", "level", "allowed_codes", "advised_code")

@@ -1,0 +1,283 @@
+"""Rule format v1: the pydantic models of a region's rule files.
+
+A region's catalogue is a folder of YAML files. Each file holds any of the top-level sections
+below; the loader merges them and rejects an id defined twice. The JSON Schema that editors use
+(``zorgregels schema``) is generated from ``RuleFile``. See docs/rule-format.md and
+docs/adr/0001-rule-format.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from zorgregels.catalogue.fields import FREQUENCIES, PROVIDER_TYPES, REFERRER_TYPES, UNITS
+
+FORMAT_VERSION = 1
+
+Check = Literal[
+    "input",
+    "referrer",
+    "age",
+    "wlz",
+    "explanatory_analysis",
+    "closed_care",
+    "perceel_fit",
+    "perceel_direction",
+    "code_fit",
+    "provider_type",
+    "tariff",
+    "dates",
+    "budget_ceiling",
+    "sequential_help",
+    "transparency",
+]
+#: the fixed check vocabulary of domain.md §5 (a region adds rules, never checks)
+CHECKS: tuple[str, ...] = get_args(Check)
+Severity = Literal["error", "warning", "info"]
+HitPolicy = Literal["unique", "first", "collect"]
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CODE_ID = re.compile(r"^\d{2}[AB]\d{2}$")
+IDENT = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+
+
+def parse_iso_date(value: Any) -> dt.date:
+    """A date written as YYYY-MM-DD. Anything else (a number, 2027-06-31) is an error."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.match(value.strip()):
+        raise ValueError(f"verwacht een datum als JJJJ-MM-DD, kreeg {value!r}")
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is geen bestaande datum") from None
+
+
+def parse_decimal(value: Any) -> Decimal:
+    if isinstance(value, bool) or isinstance(value, float):
+        # floats never reach here from our YAML reader; refuse them from Python callers too
+        raise ValueError(f"verwacht een decimaal getal als tekst of geheel getal, kreeg {value!r}")
+    try:
+        result = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValueError(f"{value!r} is geen getal") from None
+    if not result.is_finite():
+        raise ValueError(f"{value!r} is geen eindig getal")
+    return result
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(parse_iso_date)]
+Dec = Annotated[Decimal, BeforeValidator(parse_decimal)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Municipality(Strict):
+    code: str = Field(pattern=r"^GM\d{4}$", description="CBS gemeentecode, e.g. GM0392")
+    name: str
+
+
+class Region(Strict):
+    id: str = Field(pattern=IDENT.pattern)
+    name: str
+    format_version: Literal[1] = 1
+    municipalities: list[Municipality] = []
+    illustrative_tariffs: bool = Field(
+        False, description="true when the tariffs are examples, not the region's contract prices"
+    )
+    contract_from: IsoDate | None = None
+    contract_to: IsoDate | None = None
+    basis: str | None = None
+
+
+class LadderLevel(Strict):
+    level: int = Field(ge=0, le=9)
+    name: str
+    perceel: Literal[1, 2] | None = Field(None, description="lot that delivers this level; none for the sociale basis")
+    light_help: bool = Field(False, description="lichte hulp: audited for transparency of rejections")
+    basis: str
+
+
+class Domain(Strict):
+    id: str = Field(pattern=IDENT.pattern)
+    name: str
+
+
+class ReferrerType(Strict):
+    code: Literal["01", "02", "03", "04", "05", "06", "08"]
+    name: str
+    authorised: bool = Field(description="may refer to specialised youth care")
+    basis: str
+
+
+class Tariff(Strict):
+    valid_from: IsoDate
+    valid_to: IsoDate | None = Field(None, description="inclusive; empty means open-ended")
+    amount: Dec = Field(description="euro per unit")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Tariff:
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError(f"valid_to {self.valid_to} ligt voor valid_from {self.valid_from}")
+        if self.amount < 0:
+            raise ValueError("een tarief is niet negatief")
+        return self
+
+
+class Norm(Strict):
+    """Norm intensity: how much of the unit a family gets at the norm."""
+
+    per_week: Dec | None = Field(None, description="units per week (minute, hour, dagdeel, etmaal)")
+    per_month: Dec | None = Field(None, description="units per month, or euro per month for unit 83")
+    duration_months: Dec | None = Field(None, description="norm duration of one trajectory (unit 82/84)")
+    band_pct: tuple[int, int] = Field(
+        (50, 150), description="volume within this percentage band of the norm is expected"
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> Norm:
+        given = [n for n in ("per_week", "per_month", "duration_months") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError("geef precies een van per_week, per_month of duration_months")
+        if self.band_pct[0] > self.band_pct[1]:
+            raise ValueError("band_pct: ondergrens boven bovengrens")
+        return self
+
+
+class Code(Strict):
+    id: str = Field(description="product code NN[A|B]NN; first two digits = iJw productcategorie")
+    name: str
+    category: str = Field(description="iJw productcategorie (JZ020)")
+    unit: Literal["01", "04", "14", "16", "82", "83", "84"] = Field(description="iJw eenheid (WJ756)")
+    level: int = Field(ge=0, le=9, description="ladder level (zorgzwaartetrap)")
+    perceel: Literal[1, 2] | None = None
+    provider_types: list[Literal["consortium", "vrijgevestigde", "instelling"]] = []
+    target_groups: list[str] = []
+    norm: Norm | None = None
+    hours_per_unit: Dec | None = Field(
+        None, description="direct hours per unit for etmaal and trajectories (minute/hour/dagdeel are fixed)"
+    )
+    tariffs: list[Tariff] = []
+    methods: list[str] = []
+    waiting_weeks: int | None = Field(None, ge=0)
+    satisfaction: Dec | None = Field(None, description="client satisfaction, 1-10")
+    description: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _code_form(cls, v: str) -> str:
+        if not CODE_ID.match(v):
+            raise ValueError(f"productcode {v!r} heeft niet de vorm NN[A|B]NN (bijv. 45A01)")
+        return v
+
+    @model_validator(mode="after")
+    def _category(self) -> Code:
+        if self.id[:2] != self.category:
+            raise ValueError(
+                f"productcode {self.id} hoort bij categorie {self.id[:2]}, niet {self.category} (iJw TR381)"
+            )
+        return self
+
+
+class TableRow(Strict):
+    when: dict[str, Any] = Field(default_factory=dict, description="per input column a test; an absent column matches anything")
+    then: dict[str, Any]
+    note: str | None = None
+
+
+class Table(Strict):
+    id: str = Field(pattern=IDENT.pattern)
+    name: str
+    hit_policy: HitPolicy
+    inputs: list[str] = Field(description="the fields the table reads; all must be present")
+    outputs: list[str]
+    applies_when: Any = Field(None, description="condition under which the table is consulted at all")
+    basis: str
+    rows: list[TableRow]
+
+
+class Rule(Strict):
+    id: str = Field(pattern=IDENT.pattern)
+    check: Check
+    severity: Severity
+    message: str = Field(description="Dutch, states facts; {field} inserts a value")
+    basis: str
+    when: Any = Field(description="condition under which the finding is reported")
+    requires: list[str] = Field(default_factory=list, description="fields without which the rule is not evaluable")
+    expected: str | None = Field(None, description="field holding the expected value, for the finding")
+    actual: str | None = Field(None, description="field holding the actual value, for the finding")
+
+
+class Ground(Strict):
+    """A rejection ground (afwijzingsgrond) from the region's catalogue (issue: transparency audit)."""
+
+    id: str = Field(pattern=IDENT.pattern)
+    name: str
+    basis: str = Field(description="legal basis of the ground")
+    needs: list[str] = Field(default_factory=list, description="record fields the ground needs recorded")
+    holds_when: Any = Field(None, description="condition on the record's facts under which the ground holds")
+    alternative_required: bool = Field(False, description="the ground points to a lighter alternative that must be named")
+    ijw_reason: str | None = Field(None, description="iJw WJ759 reden afwijzing verzoek, where one exists")
+    forbidden: bool = Field(False, description="may never justify a rejection")
+    message: str | None = None
+    review: str | None = Field(None, description="what a professional must still judge when the facts hold")
+
+
+class BudgetCeiling(Strict):
+    """A budget ceiling (budgetplafond) per code and municipality (003 §4). A ceiling is never a
+    ground to refuse necessary care: exceeding it is a warning only."""
+
+    code: str
+    municipality: str | None = Field(None, description="CBS code or name; empty: every municipality")
+    valid_from: IsoDate
+    valid_to: IsoDate | None = None
+    amount_3m: Dec = Field(description="euro per 3 months (a quarter) for the code in the municipality")
+    basis: str
+
+
+class RuleFile(Strict):
+    """One YAML file of a region's catalogue. Every section is optional."""
+
+    region: Region | None = None
+    ladder: list[LadderLevel] | None = None
+    domains: list[Domain] | None = None
+    referrer_types: list[ReferrerType] | None = None
+    codes: list[Code] | None = None
+    tables: list[Table] | None = None
+    rules: list[Rule] | None = None
+    grounds: list[Ground] | None = None
+    budget_ceilings: list[BudgetCeiling] | None = None
+
+
+# Re-exported vocabularies, for the loader's messages.
+__all__ = [
+    "CHECKS",
+    "FORMAT_VERSION",
+    "FREQUENCIES",
+    "PROVIDER_TYPES",
+    "REFERRER_TYPES",
+    "UNITS",
+    "BudgetCeiling",
+    "Code",
+    "Domain",
+    "Ground",
+    "LadderLevel",
+    "Norm",
+    "ReferrerType",
+    "Region",
+    "Rule",
+    "RuleFile",
+    "Table",
+    "TableRow",
+    "Tariff",
+    "parse_decimal",
+    "parse_iso_date",
+]

@@ -1,0 +1,5 @@
+import sys
+
+from zorgregels.cli import main
+
+sys.exit(main())

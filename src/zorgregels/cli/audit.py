@@ -1,0 +1,93 @@
+"""``zorgregels audit PATH... --rules rules/ --out audit/``: the transparency audit of light-help
+rejections, written as audit.jsonl, summary.json and a self-contained audit.html.
+
+Exit codes: 0 every audited rejection is transparent, 1 at least one is not, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from zorgregels.api import Engine
+from zorgregels.cli.args import iso_date
+from zorgregels.diagnostics import InputError
+from zorgregels.io.outdir import atomic_folder
+
+
+def _threshold(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is geen geheel getal") from None
+    if n < 2:
+        raise argparse.ArgumentTypeError("de drempel is minstens 2")
+    return n
+
+
+def _similarity(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is geen getal") from None
+    if not 0 < x <= 1:
+        raise argparse.ArgumentTypeError("de gelijkenis ligt tussen 0 en 1")
+    return x
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "audit", help="toets de transparantie van afwijzingen van lichte hulp",
+        description="Toetst elke afwijzing van lichte hulp aan de criteria van domain.md §6 en "
+        "schrijft audit.jsonl, summary.json en audit.html. Exit 0: alles transparant; 1: niet "
+        "alles transparant; 2: onjuiste invoer.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="besluitbestanden (CSV, JSONL, Parquet) of mappen")
+    p.add_argument("--rules", default="rules", help="map met de regels van de regio (standaard: rules)")
+    p.add_argument("--out", default="audit", help="uitvoermap (standaard: audit)")
+    p.add_argument("--columns", default=None, metavar="MAP", help="YAML-kolomkoppeling veld: kolom")
+    p.add_argument("--reuse-threshold", type=_threshold, default=None, metavar="N",
+                   help="vanaf zoveel afwijzingen met dezelfde motivering is het een standaardtekst (standaard 3)")
+    p.add_argument("--similarity", type=_similarity, default=None, metavar="R",
+                   help="gelijkenis vanaf waar twee motiveringen vrijwel gelijk zijn (standaard 0.9)")
+    p.add_argument("--as-of", type=iso_date, default=None,
+                   help="peildatum van de regels (standaard: de besluitdatum van elk besluit)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from zorgregels.jobs.audit import DEFAULT_REUSE_THRESHOLD, DEFAULT_SIMILARITY, audit_rejections
+    from zorgregels.render.audit import render
+
+    engine = Engine.from_path(args.rules)
+    if args.columns and not Path(args.columns).exists():
+        raise InputError(f"{args.columns}: kolomkoppeling bestaat niet")
+    report = audit_rejections(
+        engine, [Path(p) for p in args.paths], columns=args.columns, as_of=args.as_of,
+        reuse_threshold=args.reuse_threshold or DEFAULT_REUSE_THRESHOLD,
+        similarity=args.similarity or DEFAULT_SIMILARITY)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: bestaat en is geen map")
+    lines = report.jsonl_lines()
+    summary = dict(report.summary)
+    summary["not_determined"] = [n.model_dump(mode="json", exclude_none=True) for n in report.not_audited]
+    # the three files appear together or not at all
+    with atomic_folder(out) as tmp:
+        (tmp / "audit.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        (tmp / "summary.json").write_text(
+            json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        (tmp / "audit.html").write_text(render(report), encoding="utf-8")
+    ov = report.summary["overall"]
+    v = ov["verdicts"]
+    print(f"{report.summary['rows']} rijen; lichte hulp: {ov['light_help_granted']} toegekend, "
+          f"{ov['light_help_rejected']} afgewezen. Afwijzingen: {v['transparent']} transparant, "
+          f"{v['incomplete']} onvolledig, {v['not_testable']} niet toetsbaar. "
+          f"Uitvoer in {out}/ (audit.jsonl, summary.json, audit.html).")
+    nd = report.summary["rows_accounted"]["not_determined"]
+    if nd:
+        print(f"{nd} rij(en) zonder vast te stellen lichte-hulpstatus: zie summary.json (not_determined).",
+              file=sys.stderr)
+    return report.exit_code

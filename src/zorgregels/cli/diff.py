@@ -1,0 +1,40 @@
+"""``zorgregels diff OLD_RULES NEW_RULES --decisions FILE... --out DIR``: what a rule change
+would do to a batch of decisions (verdicts, findings, 3-month cost, per check and municipality).
+
+Exit code 0 when the comparison is written, 2 on bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from zorgregels.api import Engine
+from zorgregels.jobs.diff import diff_rules
+
+
+def run(args: argparse.Namespace) -> int:
+    old = Engine.from_path(args.old_rules)
+    new = Engine.from_path(args.new_rules)
+    report = diff_rules(old, new, list(args.decisions), columns=args.columns)
+    report.write(args.out)
+    s = report.summary
+    print(f"{s['rows_in']} besluiten: {s['verdict_changed']} anders beoordeeld, "
+          f"{s['findings_appeared']} bevindingen erbij, {s['findings_disappeared']} vervallen; "
+          f"kosten per 3 maanden {s['cost_3m_old']} -> {s['cost_3m_new']} (verschil {s['cost_3m_delta']}).")
+    for pair, n in s["verdict_transitions"].items():
+        print(f"  {pair}: {n}")
+    for check, v in s["per_check"].items():
+        print(f"  {check}: +{v['appeared']} / -{v['disappeared']}")
+    print(f"rapport: {args.out}/diff.html")
+    return 0
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("diff", help="wat verandert een regelwijziging aan een jaar besluiten")
+    p.add_argument("old_rules")
+    p.add_argument("new_rules")
+    p.add_argument("--decisions", nargs="+", required=True, help="besluitbestanden (CSV, JSONL, Parquet, iJw)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--columns", default=None, help="kolomkoppeling (YAML)")
+    p.set_defaults(func=run)

@@ -1,0 +1,70 @@
+"""``zorgregels evaluate CASE [--rules DIR] [--as-of D] [--json]``: one care question or decision,
+with its advice, findings and the explanation tree.
+
+Exit codes: 0 ok, 1 a finding of severity error, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from zorgregels.api import Engine
+from zorgregels.catalogue.yamlio import load_yaml, plain
+from zorgregels.cli.args import EXIT_FINDINGS, EXIT_OK, add_rules, iso_date
+from zorgregels.diagnostics import InputError
+
+
+def read_case(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise InputError(f"{path}: bestand bestaat niet")
+    if path.suffix == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{exc.lineno}: geen geldige JSON: {exc.msg}") from None
+    else:
+        data, diags = load_yaml(path)
+        if diags:
+            raise InputError("\n".join(d.render() for d in diags))
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: een casus is een mapping van veld naar waarde")
+    if "input" in data and isinstance(data["input"], dict):  # a test case file can be evaluated too
+        as_of = data.get("as_of")
+        data = dict(data["input"])
+        if as_of and "as_of" not in data:
+            data["__as_of__"] = as_of
+    return {k: plain(v) for k, v in data.items()}
+
+
+def run(args: argparse.Namespace) -> int:
+    engine = Engine.from_path(args.rules)
+    case = read_case(Path(args.case))
+    file_as_of = case.pop("__as_of__", None)
+    as_of = args.as_of
+    if as_of is None and file_as_of is not None:
+        try:
+            as_of = dt.date.fromisoformat(str(file_as_of))
+        except ValueError:
+            raise InputError(f"{args.case}: as_of {file_as_of!r} is geen datum") from None
+    decision = engine.evaluate(case, as_of=as_of)
+    if args.json:
+        print(decision.model_dump_json(indent=2))
+    else:
+        print(decision.explain())
+    return EXIT_FINDINGS if decision.has_errors else EXIT_OK
+
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("evaluate", help="beoordeel een zorgvraag of besluit, met uitleg",
+                       description="Beoordeel een zorgvraag of besluit: passende codes, advies, "
+                       "tarief per 3 maanden, bevindingen en de uitlegboom.")
+    p.add_argument("case", help="casus als YAML of JSON")
+    add_rules(p)
+    p.add_argument("--as-of", type=iso_date, default=None, help="peildatum (standaard: decision_date)")
+    p.add_argument("--json", action="store_true", help="JSON in plaats van een uitlegboom")
+    p.set_defaults(func=run)

@@ -1,0 +1,96 @@
+"""``zorgregels validate PATH... --rules DIR --out DIR [--columns MAP]``: validate a batch of
+decisions and write findings.jsonl, decisions.csv, summary.json and report.html.
+
+Exit code 0 when no finding has severity error, 1 when one has, 2 on bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from zorgregels.api import Engine
+from zorgregels.diagnostics import CatalogueError, InputError
+
+CROSS_RULES = ("budget_ceiling.exceeded", "sequential_help.providers_in_sequence", "dates.ijw_no_stacking")
+
+
+class ProgressBar:
+    """A progress bar on stderr (a plain line per stage when stderr is not a terminal)."""
+
+    def __init__(self, stream: Any = None, width: int = 30):
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.t0 = time.perf_counter()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        filled = int(self.width * done / max(total, 1))
+        bar = "#" * filled + "-" * (self.width - filled)
+        line = f"[{bar}] {done}/{total} {stage} ({time.perf_counter() - self.t0:.1f} s)"
+        if self.tty:
+            self.stream.write("\r" + line.ljust(78))
+            if done >= total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def summary_table(summary: dict[str, Any]) -> str:
+    checks = summary.get("by_check", {})
+    rows = [("controle", "error", "warning", "info")]
+    for check, sev in checks.items():
+        rows.append((check, str(sev.get("error", 0)), str(sev.get("warning", 0)), str(sev.get("info", 0))))
+    tot = summary.get("by_severity", {})
+    rows.append(("totaal", str(tot.get("error", 0)), str(tot.get("warning", 0)), str(tot.get("info", 0))))
+    w = [max(len(r[i]) for r in rows) for i in range(4)]
+    out = []
+    for i, r in enumerate(rows):
+        out.append(f"{r[0]:<{w[0]}}  " + "  ".join(f"{r[j]:>{w[j]}}" for j in range(1, 4)))
+        if i == 0 or i == len(rows) - 2:
+            out.append("-" * (sum(w) + 6))
+    verdicts = ", ".join(f"{k} {v}" for k, v in summary.get("verdicts", {}).items())
+    out.append(f"besluiten: {summary['rows_in']} gelezen, {summary['rows_reported']} gerapporteerd ({verdicts})")
+    for n in summary.get("not_evaluable", []):
+        if n["rule"] in CROSS_RULES:
+            out.append(f"niet te beoordelen: {n['rule']} bij {n['rows']} besluiten ({n['reason']})")
+    return "\n".join(out)
+
+
+def run(args: argparse.Namespace) -> int:
+
+    try:
+        engine = Engine.from_path(args.rules)
+    except CatalogueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    bar = None if args.quiet else ProgressBar()
+    try:
+        report = engine.validate(args.paths, columns=args.columns, progress=bar)
+        if bar:
+            bar("rapport schrijven", 5, 6)
+        report.write(args.out)
+        if bar:
+            bar("klaar", 6, 6)
+    except InputError as exc:
+        print(f"fout in de invoer: {exc}", file=sys.stderr)
+        return 2
+    print(summary_table(report.summary))
+    print(f"rapport: {args.out}/ (findings.jsonl, decisions.csv, summary.json, report.html)")
+    return 1 if report.has_errors else 0
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "validate", help="valideer een batch besluiten (CSV, JSON Lines, Parquet, iJw XML)",
+        description="Valideer besluiten tegen de regels; elk besluit naar de regels op zijn eigen "
+        "besluitdatum. Schrijft findings.jsonl, decisions.csv, summary.json en report.html.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="bestanden of mappen met besluiten")
+    p.add_argument("--rules", required=True, help="map met de regels (YAML)")
+    p.add_argument("--out", required=True, help="map voor het rapport (wordt in zijn geheel vervangen)")
+    p.add_argument("--columns", default=None, help="kolomkoppeling (YAML: veld: kolom_in_export)")
+    p.add_argument("-q", "--quiet", action="store_true", help="geen voortgangsbalk")
+    p.set_defaults(func=run)

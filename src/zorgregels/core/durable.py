@@ -1,0 +1,242 @@
+"""The one adapter between the compiled rules and durable-rules 2.0.28.
+
+durable-rules is the engine of record for single cases: it matches every table row and every
+validation rule, and its actions carry the case from stage to stage (forward chaining). Its
+known pitfalls (shared/style.md) are handled here and nowhere else:
+
+* a private ``Host`` per engine, with a ruleset name unique in the process, so two engines over
+  different catalogues live side by side;
+* the host's background dispatch threads are not started: every action runs synchronously
+  inside ``assert_fact``, so no action can race to another thread and be lost;
+* a deep copy of the generated definition is registered (the ruleset constructor mutates it);
+* one fresh session id per case, and ``delete_state`` after it, so facts never leak between
+  cases and the 1024-live-sessions limit is never reached;
+* actions take one parameter (two would make them asynchronous), record the key of the rule
+  that fired, and catch every error so it is re-raised to the caller instead of being stored
+  in the state;
+* conditions are put in negation normal form: durable-rules has no ``not``, and a comparison
+  on an absent field never matches, which is exactly the two-valued semantics of
+  ``conditions.py`` once ``not`` is pushed down with explicit presence tests.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from durable.engine import Host
+
+from zorgregels.catalogue.compile import CompiledRules
+from zorgregels.catalogue.conditions import (
+    NEGATE,
+    All,
+    AnyOf,
+    Cmp,
+    Cond,
+    Const,
+    Contains,
+    Not,
+    OneOf,
+    Present,
+    Ref,
+)
+
+_DR_OP = {"eq": None, "ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
+_ADVANCE_PRI = 1_000_000
+_TRUE = {"$ex": {"sid": 1}}
+_FALSE = {"$nex": {"sid": 1}}
+
+
+class _SynchronousHost(Host):  # type: ignore[misc]
+    """A durable-rules host without its timer threads: we use no timers, and the dispatch
+    thread would otherwise compete with ``assert_fact`` for pending actions."""
+
+    def _run(self) -> None:
+        return None
+
+
+def _exists(f: str) -> dict[str, Any]:
+    return {"$ex": {f: 1}}
+
+
+def _absent(f: str) -> dict[str, Any]:
+    return {"$nex": {f: 1}}
+
+
+def _cmp(f: str, op: str, value: Any) -> dict[str, Any]:
+    right = {"$m": value.field} if isinstance(value, Ref) else value
+    dr = _DR_OP[op]
+    return {f: right} if dr is None else {dr: {f: right}}
+
+
+def to_durable(cond: Cond, negate: bool = False) -> dict[str, Any]:
+    """A condition as a durable-rules expression over the fact ``m``, in negation normal form."""
+    if isinstance(cond, Not):
+        return to_durable(cond.item, not negate)
+    if isinstance(cond, Const):
+        return _TRUE if cond.value != negate else _FALSE
+    if isinstance(cond, All) or isinstance(cond, AnyOf):
+        parts = [to_durable(c, negate) for c in cond.items]
+        conj = isinstance(cond, All) != negate
+        return {"$and" if conj else "$or": parts}
+    if isinstance(cond, Present):
+        return _exists(cond.field) if cond.present != negate else _absent(cond.field)
+    if isinstance(cond, Cmp):
+        need = [cond.field] + ([cond.value.field] if isinstance(cond.value, Ref) else [])
+        if not negate:
+            return {"$and": [*map(_exists, need), _cmp(cond.field, cond.op, cond.value)]}
+        return {"$or": [*map(_absent, need), _cmp(cond.field, NEGATE[cond.op], cond.value)]}
+    if isinstance(cond, OneOf):
+        if not negate:
+            return {"$or": [_cmp(cond.field, "eq", v) for v in cond.values]}
+        return {"$or": [_absent(cond.field),
+                        {"$and": [_cmp(cond.field, "ne", v) for v in cond.values]}]}
+    if isinstance(cond, Contains):
+        def has(v: str) -> dict[str, Any]:
+            return {"$iany": {cond.field: {"$i": v}}}
+
+        def lacks(v: str) -> dict[str, Any]:
+            return {"$iall": {cond.field: {"$neq": {"$i": v}}}}
+
+        if cond.all:
+            return ({"$and": [has(v) for v in cond.values]} if not negate
+                    else {"$or": [_absent(cond.field), *[lacks(v) for v in cond.values]]})
+        return ({"$or": [has(v) for v in cond.values]} if not negate
+                else {"$or": [_absent(cond.field), {"$and": [lacks(v) for v in cond.values]}]})
+    raise TypeError(cond)
+
+
+@dataclass
+class Session:
+    """What one case's run through durable-rules produced."""
+
+    hits: dict[int, list[str]] = field(default_factory=dict)
+    facts: dict[int, dict[str, Any]] = field(default_factory=dict)  # the fact each stage saw
+    memo: dict[str, Any] = field(default_factory=dict)  # for the resolver's own bookkeeping
+    done: bool = False
+    error: BaseException | None = None
+
+
+#: resolve(stage_index, fact, hit keys in firing order, session) -> next stage's fact, or None
+Resolver = Callable[[int, dict[str, Any], list[str], Session], "dict[str, Any] | None"]
+
+_names = itertools.count(1)
+
+
+def row_key(stage: int, table: int, row: int) -> str:
+    return f"s{stage}.t{table}.r{row}"
+
+
+def applies_key(stage: int, table: int) -> str:
+    return f"s{stage}.t{table}.applies"
+
+
+def rule_key(stage: int, rule: int) -> str:
+    return f"s{stage}.x{rule}"
+
+
+class DurableRuntime:
+    """Runs one case at a time through a private durable-rules host."""
+
+    def __init__(self, compiled: CompiledRules, resolve: Resolver):
+        self.name = f"zorgregels_{next(_names)}_{compiled.bundle_hash[:12] or 'anon'}"
+        self._resolve = resolve
+        self._sessions: dict[str, Session] = {}
+        self._lock = threading.Lock()
+        self._seq = itertools.count(1)
+        self.definition = self._build(compiled)
+        self._host = _SynchronousHost()
+        self._host.register_rulesets({self.name: copy.deepcopy(self.definition)})
+
+    # ------------------------------------------------------------------ generation
+
+    def _build(self, compiled: CompiledRules) -> dict[str, Any]:
+        rules: dict[str, Any] = {}
+        for stage in compiled.stages:
+            k = stage.index
+            here = {"stage": k}
+            for ti, table in enumerate(stage.tables):
+                guard = [here, *map(_exists, table.inputs)]
+                if table.applies_when is not None:
+                    guard.append(to_durable(table.applies_when))
+                rules[applies_key(k, ti)] = {
+                    "all": [{"m": {"$and": guard}}], "pri": 0,
+                    "run": self._recorder(k, applies_key(k, ti)),
+                }
+                for row in table.rows:
+                    key = row_key(k, ti, row.index)
+                    rules[key] = {
+                        "all": [{"m": {"$and": [*guard, to_durable(row.cond)]}}],
+                        "pri": 1 + row.index,
+                        "run": self._recorder(k, key),
+                    }
+            for ri, rule in enumerate(stage.rules):
+                key = rule_key(k, ri)
+                rules[key] = {
+                    "all": [{"m": {"$and": [here, *map(_exists, rule.requires), to_durable(rule.cond)]}}],
+                    "pri": 1 + ri,
+                    "run": self._recorder(k, key),
+                }
+            rules[f"s{k}.advance"] = {
+                "all": [{"m": here}], "pri": _ADVANCE_PRI, "run": self._advancer(k),
+            }
+        return rules
+
+    def _recorder(self, stage: int, key: str) -> Callable[[Any], None]:
+        sessions = self._sessions
+
+        def record(c: Any) -> None:
+            session = sessions.get(c.m["sid"])
+            if session is not None:
+                session.hits.setdefault(stage, []).append(key)
+
+        return record
+
+    def _advancer(self, stage: int) -> Callable[[Any], None]:
+        sessions = self._sessions
+        resolve = self._resolve
+
+        def advance(c: Any) -> None:
+            sid = c.m["sid"]
+            session = sessions.get(sid)
+            if session is None:
+                return
+            try:
+                fact = {k: v for k, v in c.m._d.items() if k not in ("sid", "stage") and not k.startswith("$")}
+                session.facts[stage] = fact
+                nxt = resolve(stage, fact, session.hits.get(stage, []), session)
+                if nxt is None:
+                    session.done = True
+                else:
+                    c.assert_fact({**nxt, "sid": sid, "stage": stage + 1})
+            except BaseException as exc:  # re-raised by run(), never swallowed
+                session.error = exc
+
+        return advance
+
+    # ------------------------------------------------------------------ running
+
+    def run(self, fact: dict[str, Any]) -> Session:
+        with self._lock:
+            sid = f"c{next(self._seq)}"
+            session = Session()
+            self._sessions[sid] = session
+            try:
+                # facts are flat: copying the lists is a full copy (durable-rules may keep it)
+                first = {k: list(v) if isinstance(v, list) else v for k, v in fact.items()}
+                self._host.assert_fact(self.name, {**first, "sid": sid, "stage": 0})
+            finally:
+                del self._sessions[sid]
+                self._host.delete_state(self.name, sid)
+            if session.error is not None:
+                raise session.error
+            if not session.done:
+                raise RuntimeError(
+                    "durable-rules heeft de evaluatie van deze casus niet afgerond "
+                    f"(laatste fase: {max(session.facts, default=None)})"
+                )
+            return session

@@ -1,0 +1,243 @@
+"""The engine: evaluates one care question or decision with durable-rules and explains it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Self
+
+from pydantic import BaseModel
+
+from zorgregels.catalogue.catalogue import Catalogue
+from zorgregels.catalogue.compile import CompiledRules, Stage, compile_catalogue
+from zorgregels.catalogue.fields import FIELDS, TABLE_OUTPUTS
+from zorgregels.catalogue.loader import load_catalogue
+from zorgregels.core.columnar import ColumnarEvaluator
+from zorgregels.core.durable import DurableRuntime, Session, applies_key, row_key, rule_key
+from zorgregels.core.facts import derive, read_record, to_fact
+from zorgregels.core.results import Decision, Finding, NotEvaluable, TraceStep
+from zorgregels.core.semantics import (
+    INPUT_BASIS,
+    display,
+    format_message,
+    post_derive,
+    resolve_table,
+)
+from zorgregels.core.tariffs import three_months
+from zorgregels.diagnostics import InputError
+
+
+class CoreEngine:
+    """A region's catalogue, compiled, with its own durable-rules host: evaluates one case.
+
+    The core knows no feature; ``zorgregels.Engine`` (``zorgregels.api``) adds the batch jobs.
+
+    >>> engine = Engine.from_path("rules/")            # doctest: +SKIP
+    >>> engine.evaluate({"domains": ["dyslexie"], ...}, as_of=date(2025, 3, 1))  # doctest: +SKIP
+    """
+
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self.compiled: CompiledRules = compile_catalogue(catalogue)
+        self._runtime = DurableRuntime(self.compiled, self._resolve)
+
+    @property
+    def vocabulary(self) -> dict[str, set[str]]:
+        """Closed vocabularies the catalogue adds to the record's fields (its domains)."""
+        return self.catalogue.vocabulary()
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> Self:
+        return cls(load_catalogue(path))
+
+    @cached_property
+    def columnar(self) -> ColumnarEvaluator:
+        """The batch evaluator of the same compiled rules (built once, on first use)."""
+        return ColumnarEvaluator(self.compiled, self.catalogue)
+
+    @property
+    def rules_hash(self) -> str:
+        return self.catalogue.bundle_hash
+
+    # -------------------------------------------------------------- stage resolution
+
+    def _resolve(self, stage_index: int, fact: dict[str, Any], hits: list[str],
+                 session: Session) -> dict[str, Any] | None:
+        stage: Stage = self.compiled.stages[stage_index]
+        if not stage.tables:
+            return None if stage_index == len(self.compiled.stages) - 1 else dict(fact)
+        results = session.memo.setdefault("tables", [])
+        hit_set = set(hits)
+        nxt = dict(fact)
+        for ti, table in enumerate(stage.tables):
+            matched = [r.index for r in table.rows if row_key(stage_index, ti, r.index) in hit_set]
+            res = resolve_table(table, fact, matched, applies_key(stage_index, ti) in hit_set)
+            res.stage = stage_index
+            results.append(res)
+            nxt.update(res.outputs)
+        nxt.update(post_derive(nxt, self.catalogue))
+        return nxt
+
+    # -------------------------------------------------------------- evaluation
+
+    def evaluate(self, case: Mapping[str, Any] | BaseModel, as_of: dt.date | None = None) -> Decision:
+        """Evaluate one care question or decision record as of a reference date.
+
+        The reference date is an argument, never "today": without ``as_of`` the record's own
+        ``decision_date`` is used.
+        """
+        raw = case.model_dump() if isinstance(case, BaseModel) else dict(case)
+        typed, issues, _extra = read_record(raw, self.vocabulary)
+        if as_of is None:
+            as_of = typed.get("decision_date")
+            if as_of is None:
+                raise InputError("geef een peildatum (as_of) of een decision_date in de casus")
+        derived = derive(typed, self.catalogue, as_of)
+        fact = to_fact({**typed, **derived})
+        session = self._runtime.run(fact)
+        return self._decision(session, typed, derived, issues, as_of)
+
+    def _decision(self, session: Session, typed: dict[str, Any], derived: dict[str, Any],
+                  issues: list[Any], as_of: dt.date) -> Decision:
+        last = len(self.compiled.stages) - 1
+        final = session.facts[last]
+        trace: list[TraceStep] = []
+        findings: list[Finding] = []
+        decision_id = typed.get("decision_id")
+
+        for issue in issues:
+            findings.append(Finding(
+                rule="input.invalid_value", check="input", severity="error",
+                message=f"{issue.field}: {issue.message}", basis=INPUT_BASIS,
+                actual=_raw_text(issue.value), decision_id=decision_id))
+            trace.append(TraceStep(stage=0, kind="input", id="input.invalid_value", status="fired",
+                                   values={issue.field: _raw_text(issue.value)}, message=issue.message,
+                                   basis=INPUT_BASIS))
+        if derived:
+            trace.append(TraceStep(
+                stage=0, kind="derive", id="engine.derived_facts", status="derived",
+                name="afgeleide feiten (leeftijd, termijnen, catalogusgegevens van de code)",
+                outputs={k: display(k, v) for k, v in to_fact(derived).items()},
+                basis="domain.md §4-§5; Jeugdwet art. 1.1 (leeftijd)"))
+
+        missing: list[str] = []
+        gaps = conflicts = False
+        for res in session.memo.get("tables", []):
+            t = res.table
+            step = TraceStep(
+                stage=res.stage, kind="table", id=t.id, name=t.name, status=res.status,
+                rows=[r + 1 for r in res.rows],
+                values={k: display(k, v) for k, v in res.values.items()},
+                outputs={k: display(k, v) for k, v in res.outputs.items()},
+                basis=t.basis, source=f"{t.source.file}:{t.source.line}")
+            if res.rows and res.status in ("applied", "given"):
+                notes = [t.rows[r].note for r in res.rows if t.rows[r].note]
+                step.message = "; ".join(n for n in notes if n) or None
+            trace.append(step)
+            if res.status == "missing":
+                for f in res.missing:
+                    spec = FIELDS[f]
+                    if f in TABLE_OUTPUTS and not spec.sources:
+                        continue  # the table that produces it reports its own cause
+                    roots = [s for s in spec.sources if s not in typed] or [f]
+                    missing += [r for r in roots if r not in missing]
+            elif res.status == "no_rule_matched":
+                gaps = True
+                shown = ", ".join(f"{k}={display(k, v)}" for k, v in res.values.items())
+                findings.append(Finding(
+                    rule=f"{t.id}.no_rule_matched", check="code_fit", severity="error",
+                    message=f"Geen rij van tabel '{t.name}' past bij {shown}; de regels geven "
+                    "hier geen advies (lacune in de regels).", basis=t.basis,
+                    decision_id=decision_id))
+            elif res.status == "conflict":
+                conflicts = True
+                findings.append(Finding(
+                    rule=f"{t.id}.conflict", check="code_fit", severity="error",
+                    message=f"Rijen {', '.join(str(r + 1) for r in res.rows)} van tabel "
+                    f"'{t.name}' geven verschillende uitkomsten ({t.hit_policy}).",
+                    basis=t.basis, decision_id=decision_id))
+        if missing:
+            findings.append(Finding(
+                rule="input.missing", check="input", severity="error",
+                message="Ontbrekende gegevens; zonder deze geven de regels geen advies: "
+                + ", ".join(missing), basis=INPUT_BASIS, decision_id=decision_id))
+
+        rules_stage = self.compiled.stages[last]
+        fired = set(session.hits.get(last, []))
+        not_evaluable: list[NotEvaluable] = []
+        for ri, rule in enumerate(rules_stage.rules):
+            if rule_key(last, ri) in fired:
+                findings.append(Finding(
+                    rule=rule.id, check=rule.check, severity=rule.severity,  # type: ignore[arg-type]
+                    message=format_message(rule.message, final), basis=rule.basis,
+                    expected=display(rule.expected, final.get(rule.expected)) if rule.expected else None,
+                    actual=display(rule.actual, final.get(rule.actual)) if rule.actual else None,
+                    decision_id=decision_id))
+                reads = list(rule.requires) + [f for f in rule.reads if f not in rule.requires]
+                trace.append(TraceStep(
+                    stage=last, kind="rule", id=rule.id, status="fired", name=rule.check,
+                    values={f: display(f, final.get(f)) for f in reads},
+                    basis=rule.basis, source=f"{rule.source.file}:{rule.source.line}",
+                    message=findings[-1].message))
+            else:
+                lacking = [f for f in rule.requires if f not in final]
+                if lacking:
+                    not_evaluable.append(NotEvaluable(rule=rule.id, check=rule.check, missing=lacking))
+
+        if missing:
+            outcome = "incomplete"
+        elif conflicts:
+            outcome = "conflict"
+        elif gaps:
+            outcome = "no_rule_matched"
+        elif any(f.severity == "error" for f in findings):
+            outcome = "error"
+        elif any(f.severity == "warning" for f in findings):
+            outcome = "warning"
+        else:
+            outcome = "ok"
+
+        advised = final.get("advised_code")
+        code = self.catalogue.codes.get(advised) if advised else None
+        level = code.level if code else final.get("level")
+        tariff_3m = hours_3m = None
+        if code is not None:
+            t = self.catalogue.tariff_on(code.id, as_of)
+            tm = three_months(code, t.amount if t else None)
+            tariff_3m = str(tm.tariff_3m) if tm.tariff_3m is not None else None
+            hours_3m = _hours(tm.hours_3m)
+        return Decision(
+            outcome=outcome,  # type: ignore[arg-type]
+            as_of=as_of.isoformat(),
+            codes=list(final.get("allowed_codes", [])),
+            code=advised,
+            code_name=code.name if code else None,
+            level=level,
+            level_name=self.catalogue.ladder[level].name if level in self.catalogue.ladder else None,
+            perceel=code.perceel if code else final.get("advised_perceel"),
+            tariff_3m=tariff_3m,
+            hours_3m=hours_3m,
+            findings=findings,
+            missing=missing,
+            not_evaluable=not_evaluable,
+            facts={k: display(k, v) for k, v in final.items() if k != "bsn"},
+            trace=trace,
+            rules_hash=self.rules_hash,
+        )
+
+
+def _raw_text(value: Any) -> str:
+    """A bad input value as the export wrote it (a list as its ``;``-joined text)."""
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def _hours(h: Decimal | None) -> str | None:
+    if h is None:
+        return None
+    q = h.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return format(q.normalize(), "f") if q == q.to_integral_value() else str(q)

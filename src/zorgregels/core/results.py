@@ -1,0 +1,139 @@
+"""What the engine returns: findings, the explanation trace and the decision advice."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Outcome = Literal["ok", "warning", "error", "incomplete", "no_rule_matched", "conflict"]
+
+
+class Finding(BaseModel):
+    rule: str
+    check: str
+    severity: Literal["error", "warning", "info"]
+    message: str
+    basis: str
+    expected: Any = None
+    actual: Any = None
+    decision_id: str | None = None
+
+
+class NotEvaluable(BaseModel):
+    rule: str
+    check: str
+    missing: list[str]
+
+
+class TraceStep(BaseModel):
+    """One step of the explanation: a table consulted, a rule that fired, or derived facts."""
+
+    stage: int
+    kind: Literal["input", "derive", "table", "rule"]
+    id: str
+    status: str = Field(description="table: applied/given/skipped/missing/no_rule_matched/conflict; rule: fired")
+    name: str | None = None
+    rows: list[int] = Field(default_factory=list, description="1-based rows that matched")
+    values: dict[str, Any] = Field(default_factory=dict, description="the values compared")
+    outputs: dict[str, Any] = Field(default_factory=dict)
+    basis: str | None = None
+    source: str | None = None
+    message: str | None = None
+
+
+class Decision(BaseModel):
+    outcome: Outcome
+    as_of: str
+    codes: list[str] = Field(default_factory=list, description="allowed codes")
+    code: str | None = Field(None, description="advised code")
+    code_name: str | None = None
+    level: int | None = None
+    level_name: str | None = None
+    perceel: int | None = None
+    tariff_3m: str | None = Field(None, description="euro per 3-month treatment at norm, advised code")
+    hours_3m: str | None = Field(None, description="direct hours a family can expect in 3 months")
+    findings: list[Finding] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list, description="inputs without which no advice")
+    not_evaluable: list[NotEvaluable] = Field(default_factory=list)
+    facts: dict[str, Any] = Field(default_factory=dict, description="input and derived facts")
+    trace: list[TraceStep] = Field(default_factory=list)
+    rules_hash: str = ""
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    def explain(self) -> str:
+        """The advice, the findings and the explanation tree as text (what ``evaluate`` prints)."""
+        return render_decision(self)
+
+
+# ------------------------------------------------------------------ the explanation as text
+
+
+def render_decision(d: Decision) -> str:
+    out: list[str] = []
+    out.append(f"Uitkomst: {d.outcome}   (peildatum {d.as_of}, regels {d.rules_hash[:12]})")
+    if d.code:
+        out.append(f"Advies:   {d.code} {d.code_name} — trede {d.level} ({d.level_name}), "
+                   f"perceel {d.perceel if d.perceel is not None else 'geen (sociale basis)'}")
+        if d.codes:
+            out.append(f"Passend:  {', '.join(d.codes)}")
+        tariff = f"€ {d.tariff_3m}" if d.tariff_3m else "onbekend"
+        hours = f"{d.hours_3m} uur" if d.hours_3m else "onbekend"
+        out.append(f"Per behandeling van 3 maanden: {tariff}; directe tijd voor het gezin: {hours}")
+    elif d.level is not None:
+        out.append(f"Trede:    {d.level} ({d.level_name})")
+    if d.missing:
+        out.append(f"Ontbreekt: {', '.join(d.missing)}")
+    out.append("")
+    out.append(f"Bevindingen ({len(d.findings)}):")
+    for f in d.findings:
+        extra = ""
+        if f.expected is not None or f.actual is not None:
+            extra = f" [verwacht {f.expected}, feitelijk {f.actual}]"
+        out.append(f"  {f.severity.upper():7} {f.check:20} {f.rule}: {f.message}{extra}")
+        out.append(f"          grondslag: {f.basis}")
+    if not d.findings:
+        out.append("  geen")
+    if d.not_evaluable:
+        lacking: list[str] = []
+        for n in d.not_evaluable:
+            lacking += [m for m in n.missing if m not in lacking]
+        out.append("")
+        out.append(f"Niet te toetsen: {len(d.not_evaluable)} regel(s); daarvoor ontbreekt: "
+                   f"{', '.join(lacking)} (--json geeft ze per regel)")
+    out.append("")
+    out.append("Uitleg:")
+    for i, s in enumerate(d.trace):
+        last = i == len(d.trace) - 1
+        branch, cont = ("└─ ", "   ") if last else ("├─ ", "│  ")
+        if s.kind == "derive":
+            out.append(f"{branch}afgeleide feiten: " + ", ".join(f"{k}={_v(v)}" for k, v in s.outputs.items()))
+            continue
+        if s.kind == "input":
+            out.append(f"{branch}invoer {s.id}: {s.message}")
+            continue
+        if s.kind == "table":
+            rows = f"rij {', '.join(map(str, s.rows))}" if s.rows else "geen rij"
+            outputs = ", ".join(f"{k}={_v(v)}" for k, v in s.outputs.items())
+            head = f"tabel {s.id} \u201c{s.name}\u201d: {s.status}, {rows}"
+            out.append(f"{branch}{head}{' → ' + outputs if outputs else ''}")
+            if s.message:
+                out.append(f"{cont}   toelichting: {s.message}")
+        else:
+            out.append(f"{branch}regel {s.id} ({s.name}) vuurde: {s.message}")
+        out.append(f"{cont}   vergeleken: " + ", ".join(f"{k}={_v(v)}" for k, v in s.values.items()))
+        out.append(f"{cont}   grondslag: {s.basis}   [{s.source}]")
+    return "\n".join(out)
+
+
+def _v(v: Any) -> str:
+    if v is None:
+        return "(leeg)"
+    if isinstance(v, bool):
+        return "ja" if v else "nee"
+    if isinstance(v, list):
+        return "[" + ", ".join(map(str, v)) + "]"
+    return str(v)
