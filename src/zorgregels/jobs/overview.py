@@ -36,6 +36,8 @@ from zorgregels.catalogue.conditions import (
 from zorgregels.catalogue.fields import FIELDS
 from zorgregels.catalogue.ijw import PRODUCT_CATEGORIES, UNITS
 from zorgregels.catalogue.model import Code
+from zorgregels.core.nl import money as nl_money
+from zorgregels.core.nl import number as nl_number
 from zorgregels.core.tariffs import exact, normalise_norm, round_half_up, round_money, to_decimal
 
 #: optional per-code data the overview shows; a code without it is marked, not hidden
@@ -164,29 +166,6 @@ class TariffTable(BaseModel):
 
 
 # ---------------------------------------------------------------- numbers in Dutch
-
-
-def nl_number(value: Decimal | int | None, places: int | None = None) -> str:
-    """1234.5 -> '1.234,5'; with places fixed decimals ('1.234,50')."""
-    if value is None:
-        return ""
-    d = Decimal(value)
-    if places is not None:
-        d = round_half_up(d, places)
-    text = format(d, "f")
-    sign = "-" if text.startswith("-") else ""
-    text = text.lstrip("-")
-    whole, _, frac = text.partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return sign + ".".join(groups) + ("," + frac if frac else "")
-
-
-def nl_money(value: Decimal | None) -> str:
-    return "" if value is None else f"€ {nl_number(value, 2)}"
 
 
 def _declared_number(d: Decimal) -> Decimal:
