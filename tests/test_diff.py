@@ -11,7 +11,7 @@ import pytest
 
 from zorgregels import Engine
 from zorgregels.cli import main
-from zorgregels.jobs.diff import diff_rules
+from zorgregels.jobs.diff import diff
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = ROOT / "fixtures" / "decisions" / "example_2025.csv"
@@ -38,7 +38,7 @@ def reversed_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def report(reversed_rules: Path):
-    return diff_rules(Engine.from_path(ROOT / "rules"), Engine.from_path(reversed_rules), YEAR)
+    return diff(Engine.from_path(ROOT / "rules"), Engine.from_path(reversed_rules), YEAR)
 
 
 def test_reversing_the_direction_moves_the_finding_between_exactly_those_decisions(report):
@@ -82,7 +82,7 @@ def test_a_tariff_change_shows_as_a_3_month_cost_change(tmp_path: Path):
                 "domains": "gedrag", "severity": "matig", "outcome": "granted", "code": "45B10",
                 "perceel": "2", "provider_type": "instelling", "volume": "2", "unit": "04",
                 "frequency": "2", "tariff": "72.52", "start_date": "2025-03-10", "end_date": "2025-06-08"}]
-    r = diff_rules(Engine.from_path(ROOT / "rules"), Engine.from_path(rules), records)
+    r = diff(Engine.from_path(ROOT / "rules"), Engine.from_path(rules), records)
     row = r.decisions.row(0, named=True)
     # 2 hours a week x 13 weeks = 26 hours; +10.00 an hour
     assert (row["cost_3m_old"], row["cost_3m_new"], row["cost_3m_delta"]) == (188552, 214552, 26000)

@@ -10,13 +10,13 @@ import argparse
 from typing import Any
 
 from zorgregels.api import Engine
-from zorgregels.jobs.diff import diff_rules
+from zorgregels.jobs.diff import diff
 
 
 def run(args: argparse.Namespace) -> int:
     old = Engine.from_path(args.old_rules)
     new = Engine.from_path(args.new_rules)
-    report = diff_rules(old, new, list(args.decisions), columns=args.columns)
+    report = diff(old, new, list(args.decisions), columns=args.columns)
     report.write(args.out)
     s = report.summary
     print(f"{s['rows_in']} besluiten: {s['verdict_changed']} anders beoordeeld, "

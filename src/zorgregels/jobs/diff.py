@@ -1,4 +1,4 @@
-"""What-if over a batch: validate the same decisions under two catalogues and report the change.
+"""diff: a rule change over a batch: validate the same decisions under two catalogues and report the change.
 
 A region that considers a rule change (seed 000 asks to revisit the one-way referral between
 perceel 1 and 2) runs last year's decisions through the current and the proposed rules and
@@ -18,9 +18,10 @@ from typing import Any
 import polars as pl
 
 from zorgregels.core.columnar import INDEX
+from zorgregels.core.engine import CoreEngine
 from zorgregels.io.columns import SOURCE, SOURCE_ROW
-from zorgregels.io.frame import frame_records
-from zorgregels.jobs.validate import ValidationReport, _granted, cost_3m_cents
+from zorgregels.io.frame import Records, frame_records
+from zorgregels.jobs.validate import ValidationReport, _granted, cost_3m_cents, validate
 
 VERDICT_ORDER = ["ok", "warning", "error", "incomplete"]
 KEY = ["__key"]
@@ -62,12 +63,12 @@ def _costs(report: ValidationReport, catalogue: Any) -> pl.Series:
     return facts.sort(INDEX).select(cost.alias("c")).get_column("c").cast(pl.Int64)
 
 
-def diff_rules(old: Any, new: Any, records: Any, *, columns: str | Path | None = None,
-               as_of: dt.date | None = None) -> DiffReport:
+def diff(old: CoreEngine, new: CoreEngine, records: Records, *, columns: str | Path | None = None,
+         as_of: dt.date | None = None) -> DiffReport:
     """Validate ``records`` under the ``old`` and the ``new`` engine and compare."""
     frame = frame_records(records, columns)
-    a: ValidationReport = old.validate(frame, as_of=as_of)
-    b: ValidationReport = new.validate(frame, as_of=as_of)
+    a = validate(old, frame, as_of=as_of)
+    b = validate(new, frame, as_of=as_of)
     n = frame.height
 
     fa, fb = _finding_keys(a.findings), _finding_keys(b.findings)

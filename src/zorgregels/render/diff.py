@@ -1,4 +1,4 @@
-"""Writing a what-if report: diff.json, decisions_changed.csv, findings_appeared.jsonl,
+"""Writing a diff report: diff.json, decisions_changed.csv, findings_appeared.jsonl,
 findings_disappeared.jsonl and a self-contained diff.html (no network, inline SVG)."""
 
 from __future__ import annotations
