@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zorgregels.api import Engine
 from zorgregels.catalogue.yamlio import load_yaml, plain
+from zorgregels.core.engine import CoreEngine
 from zorgregels.core.results import Decision
 from zorgregels.diagnostics import InputError
 
@@ -108,12 +108,12 @@ class CaseRunner:
 
     def __init__(self, default_rules: Path):
         self.default_rules = default_rules
-        self._engines: dict[Path, Engine] = {}
+        self._engines: dict[Path, CoreEngine] = {}
 
-    def engine(self, rules: Path | None) -> Engine:
+    def engine(self, rules: Path | None) -> CoreEngine:
         key = (rules or self.default_rules).resolve()
         if key not in self._engines:
-            self._engines[key] = Engine.from_path(key)
+            self._engines[key] = CoreEngine.from_path(key)
         return self._engines[key]
 
     def run(self, case: Case) -> tuple[Decision, list[str]]:
