@@ -94,9 +94,6 @@ class Catalogue:
                 return t
         return None
 
-    def codes_in_force(self, on: dt.date) -> list[Code]:
-        return [c for c in self.codes.values() if self.tariff_on(c.id, on) is not None]
-
     def perceel_of_level(self, level: int) -> int | None:
         lvl = self.ladder.get(level)
         return lvl.perceel if lvl else None

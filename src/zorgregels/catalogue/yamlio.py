@@ -41,11 +41,6 @@ _StrictLoader.yaml_implicit_resolvers = {
 }
 
 
-class DuplicateKey(Exception):
-    def __init__(self, key: str, line: int, column: int, first_line: int):
-        self.key, self.line, self.column, self.first_line = key, line, column, first_line
-
-
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> LocDict:
     # Duplicates are looked for among the keys written in this mapping; keys brought in by a
     # YAML merge (``<<: *base``) may be overridden, as the YAML merge spec intends.

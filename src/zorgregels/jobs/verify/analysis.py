@@ -46,7 +46,6 @@ class TableAnalysis:
     seen: dict[tuple[Any, ...], Seen] = field(default_factory=dict)
     too_large: bool = False
     effective: set[int] | None = None  # rows whose outputs become a result on some input
-    dead_rows: set[int] = field(default_factory=set)  # never fire or shadowed
 
 
 def tuple_lists(d: dict[str, Any]) -> dict[str, Any]:

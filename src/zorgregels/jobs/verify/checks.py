@@ -256,7 +256,6 @@ def _check_table(t: CompiledTable, ta: TableAnalysis, domains: Domains, lines: _
                 witness={"column": col, "input": _witness_input(some, [x for x in t.inputs if x != col]),
                          "values": [v.label for v in domains.values(col, False)]}))
     ta.effective = _effective_rows(t, consulted)
-    ta.dead_rows = never | shadowed
     return diags
 
 
