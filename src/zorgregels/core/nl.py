@@ -1,6 +1,8 @@
 """Dutch numbers, money, percentages and dates: the one formatter every output uses (Babel's
 ``nl_NL``). Rounding is ours (half up, as money is rounded everywhere in this project); Babel
 only writes the digits the Dutch way: ``€ 1.885,52``, ``1.234,5``, ``10,7%``, ``1 maart 2025``.
+
+``signed=True`` writes a change: ``+€ 2,42``, ``-€ 2,42``, ``+3,90%`` (zero has no sign).
 """
 
 from __future__ import annotations
@@ -13,40 +15,61 @@ from babel.numbers import format_decimal
 
 LOCALE = "nl_NL"
 
+Number = Decimal | int | float
 
-def _fixed(d: Decimal, places: int) -> str:
+
+def _decimal(value: Number) -> Decimal:
+    # str() first: Decimal(0.1) would carry the float's binary expansion into the text
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _round(d: Decimal, places: int) -> Decimal:
     q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    # an amount that rounds to zero is written without a minus ('0,00', not '-0,00')
+    return abs(q) if q == 0 else q
+
+
+def _digits(q: Decimal, places: int) -> str:
     pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
     return str(format_decimal(q, format=pattern, locale=LOCALE, decimal_quantization=True))
 
 
-def number(value: Decimal | int | None, places: int | None = None) -> str:
+def _places(d: Decimal) -> int:
+    exponent = d.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def number(value: Number | None, places: int | None = None, *, signed: bool = False) -> str:
     """1234.5 -> '1.234,5'; with ``places`` that many decimals, rounded half up ('1.234,50').
     Without ``places`` a Decimal keeps the decimals it was written with; '' for None."""
     if value is None:
         return ""
-    d = Decimal(value)
-    if places is None:
-        exponent = d.as_tuple().exponent
-        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return _fixed(d, places)
+    d = _decimal(value)
+    places = _places(d) if places is None else places
+    q = _round(d, places)
+    return ("+" if signed and q > 0 else "") + _digits(q, places)
 
 
-def money(value: Decimal | int | None) -> str:
-    """Euro with cents: '€ 1.885,52' ('' for None)."""
-    return "" if value is None else f"€ {number(value, 2)}"
+def money(value: Number | None, *, signed: bool = False) -> str:
+    """Euro with cents: '€ 1.885,52' ('' for None); signed: '+€ 2,42' or '-€ 2,42'."""
+    if value is None:
+        return ""
+    q = _round(_decimal(value), 2)
+    if not signed:
+        return f"€ {_digits(q, 2)}"
+    return ("+" if q > 0 else "-" if q < 0 else "") + f"€ {_digits(abs(q), 2)}"
 
 
-def money_cents(cents: int | None) -> str:
+def money_cents(cents: int | None, *, signed: bool = False) -> str:
     """An amount in eurocent as euro: 188552 -> '€ 1.885,52'."""
-    return "" if cents is None else money(Decimal(cents) / 100)
+    return "" if cents is None else money(Decimal(cents) / 100, signed=signed)
 
 
-def percent(fraction: Decimal | float | None, places: int = 1) -> str:
-    """0.107 -> '10,7%' ('' for None)."""
+def percent(fraction: Number | None, places: int = 1, *, signed: bool = False) -> str:
+    """0.107 -> '10,7%' ('' for None); signed: '+10,7%'."""
     if fraction is None:
         return ""
-    return number(Decimal(str(fraction)) * 100, places) + "%"
+    return number(_decimal(fraction) * 100, places, signed=signed) + "%"
 
 
 def date(value: dt.date | None, style: str = "long") -> str:
