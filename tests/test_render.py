@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import re
+import tomllib
 from decimal import Decimal
 from pathlib import Path
 
@@ -140,3 +142,12 @@ def test_the_four_ways_money_was_written_are_one() -> None:
     assert nl.money_cents(188552) == "€ 1.885,52"
     assert nl.percent(Decimal("0.039"), 2, signed=True) == "+3,90%"
     assert nl.number(0.1) == "0,1" and nl.number(Decimal("-0.001"), 2) == "0,00"
+
+
+def test_every_template_file_is_shipped_as_package_data() -> None:
+    pyproject = tomllib.loads((TEMPLATES.parents[3] / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["zorgregels"]
+    package = TEMPLATES.parents[1]
+    for path in TEMPLATES.iterdir():
+        relative = path.relative_to(package).as_posix()
+        assert any(fnmatch.fnmatch(relative, p) for p in patterns), f"{relative} is not in package-data"
