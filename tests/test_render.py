@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jinja2 import UndefinedError
 
+from zorgregels import Engine, audit_rejections
 from zorgregels.core import nl
+from zorgregels.jobs.diff import diff
+from zorgregels.render.audit import render as render_audit
 from zorgregels.render.charts import MIN_WIDTH, Bar, BarChart, Series, counts_chart
 from zorgregels.render.pages import ENVIRONMENT, breakable, iso_or_text, render_page
 
@@ -151,3 +158,64 @@ def test_every_template_file_is_shipped_as_package_data() -> None:
     for path in TEMPLATES.iterdir():
         relative = path.relative_to(package).as_posix()
         assert any(fnmatch.fnmatch(relative, p) for p in patterns), f"{relative} is not in package-data"
+
+
+# ---------------------------------------------------------------- the pages in a real browser
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = TEMPLATES.parents[3]
+needs_chromium = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM),
+    reason=f"{CHROMIUM} not installed (apt-get install -y chromium): the pages are not checked in "
+    "a real browser")
+PROBE = """<script>setTimeout(function(){var d=document.documentElement,c=document.getElementById('count'),
+p=document.createElement('pre');p.id='probe';p.textContent='client='+d.clientWidth+' scroll='+d.scrollWidth
++' count='+(c?c.textContent:'');document.body.appendChild(p)},200)</script></body>"""
+
+
+def _probe(page: Path, size: str, fragment: str = "") -> dict[str, str]:
+    profile = tempfile.mkdtemp(prefix="zorgregels-chromium-")
+    try:
+        res = subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+             f"--window-size={size}", "--virtual-time-budget=3000", "--dump-dom", page.as_uri() + fragment],
+            capture_output=True, text=True, timeout=90, check=False)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    m = re.search(r'<pre id="probe">client=(\d+) scroll=(\d+) count=([^<]*)</pre>', res.stdout)
+    assert m, res.stderr[-2000:]
+    return dict(zip(("client", "scroll", "count"), m.groups()))
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    engine = Engine.from_path(ROOT / "rules")
+    decisions = ROOT / "fixtures" / "decisions" / "example_2025.csv"
+    out = tmp_path_factory.mktemp("pages")
+    engine.validate(decisions).write(out / "report")
+    diff(engine, engine, decisions).write(out / "diff")
+    audit = out / "audit.html"
+    audit.write_text(render_audit(audit_rejections(engine, ROOT / "fixtures" / "audit" / "exact.csv")),
+                     encoding="utf-8")
+    found = {"report": out / "report" / "report.html", "diff": out / "diff" / "diff.html", "audit": audit}
+    for path in found.values():
+        path.write_text(path.read_text(encoding="utf-8").replace("</body>", PROBE), encoding="utf-8")
+    return found
+
+
+@needs_chromium
+@pytest.mark.parametrize("size", ["390,844", "1400,1000"])
+@pytest.mark.parametrize("name", ["report", "diff", "audit"])
+def test_pages_do_not_scroll_sideways_in_a_real_browser(pages: dict[str, Path], name: str, size: str) -> None:
+    probe = _probe(pages[name], size)
+    assert int(probe["scroll"]) <= int(probe["client"]), probe  # wide tables scroll in their own box
+
+
+@needs_chromium
+def test_the_page_scripts_still_filter_in_a_real_browser(pages: dict[str, Path]) -> None:
+    assert re.fullmatch(r"\d+ getoond", _probe(pages["report"], "1400,1000")["count"])
+    assert _probe(pages["audit"], "1400,1000")["count"] == "22 van 22 getoond"
+    shared = _probe(pages["audit"], "1400,1000", "#verdict=transparent")["count"]
+    shown = int(shared.split()[0])
+    assert 0 < shown < 22 and shared.endswith("van 22 getoond")
