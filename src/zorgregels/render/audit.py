@@ -7,10 +7,11 @@ Every text from the input is HTML-escaped (the templates autoescape).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from zorgregels.core import nl
-from zorgregels.jobs.audit import VERDICTS, AuditReport
+from zorgregels.jobs.audit import VERDICTS, AuditedDecision, AuditReport, CriterionResult
 from zorgregels.render.charts import Bar, BarChart, Series
 from zorgregels.render.pages import render_page
 
@@ -48,6 +49,25 @@ SHARE_NOTE = "Elke balk is 100% van de afwijzingen van lichte hulp in die groep.
 REVIEW_NOTE = ("Ter beoordeling: een criterium dat het oordeel van een deskundige vraagt; de audit "
                "benadert het niet.")
 MAX_TEAMS = 20
+
+
+@dataclass(frozen=True)
+class Row:
+    """One audited decision as the table shows it: the criteria it fails and those that ask a
+    person to look, split once here rather than filtered per cell in the template."""
+
+    decision: AuditedDecision
+    failed: list[CriterionResult]
+    review: list[CriterionResult]
+
+    @property
+    def fail_attr(self) -> str:
+        return " ".join(c.criterion for c in self.failed)
+
+
+def _row(d: AuditedDecision) -> Row:
+    return Row(d, [c for c in d.criteria if c.status == "fail"],
+               [c for c in d.criteria if c.status == "needs_review"])
 
 
 def _series(*keys: str) -> tuple[Series, ...]:
@@ -130,7 +150,7 @@ def render(report: AuditReport) -> str:
     return render_page(
         "audit.html.j2",
         rules_hash=st["rules_hash"], settings=st, settings_json=json.dumps(settings, ensure_ascii=False),
-        data_note=data_note, tiles=tiles, chart_rows=chart_rows, decisions=report.decisions,
+        data_note=data_note, tiles=tiles, chart_rows=chart_rows, rows=[_row(d) for d in report.decisions],
         municipalities=sorted({d.municipality or "(leeg)" for d in report.decisions}),
         verdicts=VERDICTS, labels=LABELS, colours=COLORS, criterion_labels=CRITERION_LABELS,
     )

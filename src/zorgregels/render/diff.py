@@ -60,11 +60,12 @@ def render_html(report: DiffReport) -> str:
                          _euro(v["cost_3m_old"]), _euro(v["cost_3m_new"]),
                          _euro(v["cost_3m_delta"], signed=True)]
                         for m, v in s["per_municipality"].items()]
+    changed_frame = report.changed  # a filter over all decisions: computed once
     changed = [[r["decision_id"], r["municipality"], r["verdict_old"], r["verdict_new"],
                 (r["appeared"] or "").replace(";", " "), (r["disappeared"] or "").replace(";", " "),
                 nl.number(Decimal(r["cost_3m_delta"]) / 100, 2, signed=True) if r["cost_3m_delta"] else ""]
-               for r in report.changed.head(CHANGED_LIMIT).iter_rows(named=True)]
+               for r in changed_frame.head(CHANGED_LIMIT).iter_rows(named=True)]
     return render_page("diff.html.j2", summary=s, tiles=tiles,
                        transitions=transitions, per_check=per_check,
                        per_municipality=per_municipality, changed=changed,
-                       changed_total=report.changed.height, limit=CHANGED_LIMIT)
+                       changed_total=changed_frame.height, limit=CHANGED_LIMIT)
