@@ -33,7 +33,7 @@ def write_diff(report: DiffReport, out_dir: Path) -> Path:
 
 
 def _euro(text: str | None, *, signed: bool = False) -> str:
-    """A summary amount (euro as text, '1885.52') as Dutch digits without the sign: the column
+    """A summary amount (euro as text, '1885.52') as Dutch digits without '€': the column
     header says (€)."""
     return "" if text is None else nl.number(Decimal(text), 2, signed=signed)
 
