@@ -45,6 +45,9 @@ def test_evaluate_text_tree_explains(capsys):
     assert "Advies:   45B10" in out
     assert "tabel ladder_level" in out and "grondslag: 001_1980dc9c5c9764d7.txt §4" in out
     assert "vergeleken: out_of_home=nee" in out
+    # a person reads Dutch money, hours and dates; the JSON keeps "1885.52" (its contract)
+    assert "peildatum 1 maart 2025" in out
+    assert "Per behandeling van 3 maanden: € 1.885,52; directe tijd voor het gezin: 26 uur" in out
 
 
 def test_bad_input_and_usage_exit_two(tmp_path: Path, capsys):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -11,6 +13,7 @@ import pytest
 
 from zorgregels import Engine
 from zorgregels.cli import main
+from zorgregels.core import nl
 from zorgregels.jobs.diff import diff
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,7 +109,13 @@ def test_diff_command_writes_the_report_deterministically(reversed_rules: Path, 
     assert summary["per_check"]["perceel_direction"]["appeared"] > 0
     html = (outs[0] / "diff.html").read_text(encoding="utf-8")
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "https://" not in html
-    assert "perceel_direction" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "perceel_direction" in printed
+    # money in Dutch in what a person reads; diff.json keeps "16073221.46" (its contract)
+    euro = r"€ \d{1,3}(\.\d{3})*,\d\d"
+    assert re.search(rf"kosten per 3 maanden {euro} -> {euro} \(verschil [+-]?{euro}\)", printed)
+    assert re.fullmatch(r"\d+\.\d\d", summary["cost_3m_old"])
+    assert f'<b>{nl.money(Decimal(summary["cost_3m_old"]))}</b>' in html
     assert not list(tmp_path.glob(".*.tmp"))
 
 

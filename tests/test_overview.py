@@ -20,8 +20,9 @@ import pytest
 from zorgregels import Engine, load_catalogue
 from zorgregels.catalogue.conditions import Parser
 from zorgregels.cli import main
+from zorgregels.core.nl import number as nl_number
 from zorgregels.core.tariffs import three_months
-from zorgregels.jobs.overview import nl_number, render_condition, tariff_table
+from zorgregels.jobs.overview import render_condition, tariff_table
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"

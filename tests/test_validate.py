@@ -320,6 +320,8 @@ def test_outputs_contract_passthrough_and_bsn_masking(engine: Engine, example, t
         assert bsn not in everything
     html = files["report.html"].decode()
     assert "<svg" in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert 'name="viewport"' in html and html.count("<style>") == 1 and "<link" not in html
+    assert html.count('<tr data-check="') == summary["findings"]
 
 
 def test_ijw_bsn_never_in_output(engine: Engine, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from zorgregels.api import Engine
 from zorgregels.jobs.diff import diff
+from zorgregels.render.diff import money_line
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     s = report.summary
     print(f"{s['rows_in']} besluiten: {s['verdict_changed']} anders beoordeeld, "
           f"{s['findings_appeared']} bevindingen erbij, {s['findings_disappeared']} vervallen; "
-          f"kosten per 3 maanden {s['cost_3m_old']} -> {s['cost_3m_new']} (verschil {s['cost_3m_delta']}).")
+          f"kosten per 3 maanden {money_line(s)}.")
     for pair, n in s["verdict_transitions"].items():
         print(f"  {pair}: {n}")
     for check, v in s["per_check"].items():

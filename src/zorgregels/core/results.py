@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+
+from zorgregels.core import nl
 
 Outcome = Literal["ok", "warning", "error", "incomplete", "no_rule_matched", "conflict"]
 
@@ -74,14 +78,15 @@ class Decision(BaseModel):
 
 def render_decision(d: Decision) -> str:
     out: list[str] = []
-    out.append(f"Uitkomst: {d.outcome}   (peildatum {d.as_of}, regels {d.rules_hash[:12]})")
+    out.append(f"Uitkomst: {d.outcome}   (peildatum {_date(d.as_of)}, regels {d.rules_hash[:12]})")
     if d.code:
         out.append(f"Advies:   {d.code} {d.code_name} — trede {d.level} ({d.level_name}), "
                    f"perceel {d.perceel if d.perceel is not None else 'geen (sociale basis)'}")
         if d.codes:
             out.append(f"Passend:  {', '.join(d.codes)}")
-        tariff = f"€ {d.tariff_3m}" if d.tariff_3m else "onbekend"
-        hours = f"{d.hours_3m} uur" if d.hours_3m else "onbekend"
+        # the Decision keeps '1885.52' (JSON is a contract); a person reads '€ 1.885,52'
+        tariff = nl.money(Decimal(d.tariff_3m)) if d.tariff_3m else "onbekend"
+        hours = f"{nl.number(Decimal(d.hours_3m))} uur" if d.hours_3m else "onbekend"
         out.append(f"Per behandeling van 3 maanden: {tariff}; directe tijd voor het gezin: {hours}")
     elif d.level is not None:
         out.append(f"Trede:    {d.level} ({d.level_name})")
@@ -92,7 +97,7 @@ def render_decision(d: Decision) -> str:
     for f in d.findings:
         extra = ""
         if f.expected is not None or f.actual is not None:
-            extra = f" [verwacht {f.expected}, feitelijk {f.actual}]"
+            extra = f" [verwacht {_v(f.expected)}, feitelijk {_v(f.actual)}]"
         out.append(f"  {f.severity.upper():7} {f.check:20} {f.rule}: {f.message}{extra}")
         out.append(f"          grondslag: {f.basis}")
     if not d.findings:
@@ -127,6 +132,13 @@ def render_decision(d: Decision) -> str:
         out.append(f"{cont}   vergeleken: " + ", ".join(f"{k}={_v(v)}" for k, v in s.values.items()))
         out.append(f"{cont}   grondslag: {s.basis}   [{s.source}]")
     return "\n".join(out)
+
+
+def _date(iso: str) -> str:
+    try:
+        return nl.date(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso
 
 
 def _v(v: Any) -> str:

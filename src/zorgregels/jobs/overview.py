@@ -36,8 +36,7 @@ from zorgregels.catalogue.conditions import (
 from zorgregels.catalogue.fields import FIELDS
 from zorgregels.catalogue.ijw import PRODUCT_CATEGORIES, UNITS
 from zorgregels.catalogue.model import Code
-from zorgregels.core.nl import money as nl_money
-from zorgregels.core.nl import number as nl_number
+from zorgregels.core import nl
 from zorgregels.core.tariffs import exact, normalise_norm, round_half_up, round_money, to_decimal
 
 #: optional per-code data the overview shows; a code without it is marked, not hidden
@@ -178,14 +177,14 @@ def norm_text(code: Code) -> str | None:
         return None
     one, many = UNIT_PLURAL[code.unit]
     if n.duration_months is not None:
-        return f"1 traject van {nl_number(_declared_number(n.duration_months))} maanden"
+        return f"1 traject van {nl.number(_declared_number(n.duration_months))} maanden"
     amount = n.per_week if n.per_week is not None else n.per_month
     per = "per week" if n.per_week is not None else "per maand"
     assert amount is not None
     if code.unit == "83":
-        return f"{nl_money(amount)} {per}"
+        return f"{nl.money(amount)} {per}"
     word = one if amount == 1 else many
-    return f"{nl_number(_declared_number(amount))} {word} {per}"
+    return f"{nl.number(_declared_number(amount))} {word} {per}"
 
 
 def declared_norm(code: Code) -> dict[str, Any] | None:
@@ -388,5 +387,5 @@ def _add_compare(row: TariffRow, catalogue: Catalogue, code: Code, compare: dt.d
         row.change_3m = round_money(row.tariff_3m - row.compare_tariff_3m)
 
 
-__all__ = ["CareQuestion", "TariffRow", "TariffTable", "care_questions", "nl_money", "nl_number",
-           "norm_text", "render_condition", "tariff_table"]
+__all__ = ["CareQuestion", "TariffRow", "TariffTable", "care_questions", "norm_text",
+           "render_condition", "tariff_table"]
