@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 import polars as pl
@@ -51,23 +49,15 @@ from zorgregels.catalogue.conditions import (
     fields_of,
 )
 from zorgregels.catalogue.fields import FIELDS, INPUT_FIELDS, SCALE, TABLE_OUTPUTS
-from zorgregels.catalogue.ijw import UNITS, UNITS_NEEDING_PERIOD_FREQUENCY
-from zorgregels.core.facts import _parse, check_vocabulary
+from zorgregels.core.derived import CodeTable, derive_columns
+from zorgregels.core.facts import check_vocabulary, parse_value
 from zorgregels.core.semantics import INPUT_BASIS
-from zorgregels.core.tariffs import (
-    FREQUENCY_FACTOR,
-    PIECE_UNITS,
-    _norm_units,
-    convert_volume,
-    volume_norm_pct,
-)
 
 #: Python's ``str.isspace`` characters: ``str.strip()`` removes exactly these.
 PY_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 #: ``date.toordinal()`` of 1970-01-01: polars dates count days from there.
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 INDEX = "__i"
-_MAX_SAFE_VOLUME = 10**11  # scaled volumes beyond this are computed in Python (no int64 overflow)
 
 _DTYPES: dict[str, pl.DataType] = {
     "str": pl.Utf8(), "int": pl.Int64(), "bool": pl.Boolean(), "date": pl.Int64(),
@@ -223,7 +213,7 @@ def parse_column(df: pl.DataFrame, name: str, vocabulary: dict[str, set[str]] | 
     errs: list[str] = []
     for u in uniques:
         try:
-            p = _parse(name, u)
+            p = parse_value(name, u)
             check_vocabulary(name, p, vocabulary)
         except ValueError as exc:
             err_keys.append(u)
@@ -277,24 +267,7 @@ class ColumnarEvaluator:
         self.codes = sorted(cat.codes)
         self.code_level = {c: cat.codes[c].level for c in self.codes}
         self.code_perceel = {c: cat.codes[c].perceel for c in self.codes if cat.codes[c].perceel is not None}
-        self.code_unit = {c: cat.codes[c].unit for c in self.codes}
-        self.code_category = {c: cat.codes[c].category for c in self.codes}
-        self.provider_pairs = [f"{c}|{p}" for c in self.codes for p in cat.codes[c].provider_types]
-        self.codes_with_providers = [c for c in self.codes if cat.codes[c].provider_types]
-        # volume as % of norm (tariffs.volume_norm_pct): pct = v * K / (10**4 [* duration]) with
-        # K rational per code, frequency and decided unit (a time unit converts to the code's)
-        self.norm: dict[str, dict[str, Any]] = {}
-        for c in self.codes:
-            code = cat.codes[c]
-            if code.norm is None:
-                continue
-            n = _norm_units(code.unit, code.norm)
-            if n is None or n == 0:
-                continue
-            traj = code.unit in PIECE_UNITS and code.norm.duration_months is not None
-            lo, hi = code.norm.band_pct
-            self.norm[c] = {"n": Fraction(n), "traj": traj, "lo": lo, "hi": hi,
-                            "months": code.norm.duration_months}
+        self.code_table = CodeTable.of(cat)
 
     # -------------------------------------------------------------- parse + derive
 
@@ -323,156 +296,8 @@ class ColumnarEvaluator:
                 defaults.append(pl.when(pl.col(n).is_null() & ~bad).then(pl.lit(f.default))
                                 .otherwise(pl.col(n)).alias(n))
         out = out.with_columns(defaults)
-        out = self._derive(out, as_of)
+        out = derive_columns(out, self.catalogue, self.code_table, as_of)
         return out, present
-
-    def _derive(self, df: pl.DataFrame, as_of: dt.date | None) -> pl.DataFrame:
-        c = pl.col
-        as_of_lit = pl.lit(as_of.toordinal() if as_of else None, dtype=pl.Int64)
-        on = pl.coalesce(c("decision_date"), as_of_lit)
-        reference = pl.coalesce(c("start_date"), c("decision_date"), as_of_lit)
-        df = df.with_columns(on.alias("__on"), reference.alias("__ref"))
-        born = (c("birth_date") - EPOCH_ORDINAL).cast(pl.Date)
-        ref = (c("__ref") - EPOCH_ORDINAL).cast(pl.Date)
-        years = (ref.dt.year().cast(pl.Int64) - born.dt.year().cast(pl.Int64)
-                 - ((ref.dt.month() < born.dt.month())
-                    | ((ref.dt.month() == born.dt.month()) & (ref.dt.day() < born.dt.day()))).cast(pl.Int64))
-        # the decided code as an index into the catalogue's sorted codes (null: absent or unknown);
-        # every catalogue attribute is then a gather from a small array, not a string lookup
-        index = {code: i for i, code in enumerate(self.codes)}
-        df = df.with_columns(c("code").replace_strict(index, default=None, return_dtype=pl.Int64).alias("__ci"))
-        ci = c("__ci")
-        known = ci.is_not_null()
-
-        def attr(values: list[Any], dtype: pl.DataType) -> pl.Expr:
-            return pl.lit(pl.Series(values, dtype=dtype)).gather(ci)
-
-        cat = self.catalogue.codes
-        ptypes = ["consortium", "vrijgevestigde", "instelling"]
-        pt_index = c("provider_type").replace_strict({p: i for i, p in enumerate(ptypes)}, default=None,
-                                                     return_dtype=pl.Int64)
-        allowed_pairs = [i * 4 + ptypes.index(p) for i, code in enumerate(self.codes)
-                         for p in cat[code].provider_types]
-        has_ptypes = attr([bool(cat[code].provider_types) for code in self.codes], pl.Boolean())
-        unit_ok = ~(c("unit").is_in(list(UNITS_NEEDING_PERIOD_FREQUENCY))
-                    & ~c("frequency").is_in(["2", "4", "6"]))
-        df = df.with_columns(
-            pl.when(c("age").is_null() & c("birth_date").is_not_null()).then(years)
-            .otherwise(c("age")).alias("age"),
-            pl.when(c("domains").is_not_null()).then(c("domains").list.len().cast(pl.Int64))
-            .alias("domain_count"),
-            c("domains").list.first().alias("primary_domain"),
-            (c("decision_date") - c("request_date")).alias("decision_term_days"),
-            (c("end_date") - c("start_date") + 1).alias("duration_days"),
-            pl.when(c("unit").is_not_null() & c("frequency").is_not_null()).then(unit_ok)
-            .alias("code_unit_frequency_valid"),
-            pl.when(c("code").is_not_null()).then(known).alias("code_known"),
-            attr([self.code_level[x] for x in self.codes], pl.Int64()).alias("code_level"),
-            attr([self.code_perceel.get(x) for x in self.codes], pl.Int64()).alias("code_perceel"),
-            attr([self.code_unit[x] for x in self.codes], pl.Utf8()).alias("code_unit"),
-            attr([self.code_category[x] for x in self.codes], pl.Utf8()).alias("code_category"),
-            pl.when(c("code").is_not_null() & c("product_category").is_not_null())
-            .then(c("code").str.slice(0, 2) == c("product_category")).alias("code_category_match"),
-            pl.when(known & pt_index.is_not_null() & has_ptypes)
-            .then((ci * 4 + pt_index).is_in(allowed_pairs)).alias("provider_type_allowed"),
-        )
-        df = self._tariffs(df, known)
-        df = self._volume(df)
-        return df.drop("__on", "__ref", "__ci")
-
-    def _tariffs(self, df: pl.DataFrame, known: pl.Expr) -> pl.DataFrame:
-        """The tariff in force on each row's own decision date (catalogue.tariff_on per distinct
-        code and date: exactly the engine's lookup, a few thousand calls for a year)."""
-        pairs = df.select("code", "__on", "__ci").filter(pl.col("__ci").is_not_null()
-                                                         & pl.col("__on").is_not_null()).select("code", "__on").unique()
-        codes, ons, found, amounts = [], [], [], []
-        for code, on in pairs.iter_rows():
-            t = self.catalogue.tariff_on(code, dt.date.fromordinal(on))
-            codes.append(code)
-            ons.append(on)
-            found.append(t is not None)
-            amounts.append(int(t.amount * SCALE) if t is not None else None)
-        # an integer key (code number, date) and two hash lookups: no join on the wide table
-        index = {c: i for i, c in enumerate(self.codes)}
-        keys = [index[c] * (1 << 32) + o for c, o in zip(codes, ons)]
-        key = pl.col("__ci") * (1 << 32) + pl.col("__on")
-        return df.with_columns(
-            key.replace_strict(keys, found, default=None, return_dtype=pl.Boolean).alias("code_in_force"),
-            key.replace_strict(keys, amounts, default=None, return_dtype=pl.Int64).alias("code_tariff"))
-
-    def _volume(self, df: pl.DataFrame) -> pl.DataFrame:
-        """volume_norm_pct and volume_band exactly as ``tariffs.volume_norm_pct``: exact
-        rationals, half-up, no float. pct = volume * K / (10**4 [* duration]), with K per
-        (code, frequency, decided unit); frequency 6 spreads over the duration unless the code
-        is a trajectory."""
-        c = pl.col
-        lo_map: dict[str, int] = {}
-        hi_map: dict[str, int] = {}
-        units = sorted(UNITS)
-        kp: dict[int, int] = {}
-        kq: dict[int, int] = {}
-        by_dur: list[int] = []
-        for code, n in self.norm.items():
-            lo_map[code], hi_map[code] = n["lo"], n["hi"]
-            code_unit = self.code_unit[code]
-            for ui, unit in enumerate(units):
-                conv = convert_volume(1, unit, code_unit)
-                if conv is None:
-                    continue
-                for fi, freq in enumerate(("1", "2", "4", "6")):
-                    if freq == "6":
-                        per = min(Fraction(1), Fraction(3) / Fraction(n["months"])) if n["traj"] else Fraction(91)
-                    else:
-                        per = FREQUENCY_FACTOR[freq]
-                    k = conv * per * 100 / n["n"] / SCALE
-                    key_int = (self.codes.index(code) * 4 + fi) * 8 + ui
-                    kp[key_int], kq[key_int] = k.numerator, k.denominator
-                    if freq == "6" and not n["traj"]:
-                        by_dur.append(key_int)
-        if not kp:
-            return df.with_columns(pl.lit(None, dtype=pl.Int64).alias("volume_norm_pct"),
-                                   pl.lit(None, dtype=pl.Utf8).alias("volume_band"))
-        fcode = c("frequency").replace_strict({"1": 0, "2": 1, "4": 2, "6": 3}, default=None,
-                                              return_dtype=pl.Int64)
-        ucode = c("unit").replace_strict({u: i for i, u in enumerate(units)}, default=None,
-                                         return_dtype=pl.Int64)
-        df = df.with_columns(((c("__ci") * 4 + fcode) * 8 + ucode).alias("__vk"))
-        key = c("__vk")
-        p = key.replace_strict(kp, default=None, return_dtype=pl.Int64)
-        q = key.replace_strict(kq, default=None, return_dtype=pl.Int64)
-        by_duration = key.is_in(by_dur)
-        ok = (c("volume").is_not_null() & p.is_not_null()
-              & (~by_duration | (c("duration_days") > 0)).fill_null(False))
-        num = pl.when(ok).then(c("volume") * p)
-        den = pl.when(ok).then(pl.when(by_duration).then(c("duration_days") * q).otherwise(q))
-        df = df.with_columns(num.alias("__num"), den.alias("__den"))
-        # half-up (away from zero on .5), sign-safe
-        sign = pl.when((c("__num") < 0) != (c("__den") < 0)).then(-1).otherwise(1)
-        an, ad = c("__num").abs(), c("__den").abs()
-        pct = sign * ((2 * an + ad) // (2 * ad))
-        df = df.with_columns(pl.when(c("__den").is_not_null()).then(pct).alias("volume_norm_pct"))
-        big = df.filter(c("__den").is_not_null() & (c("volume").abs() > _MAX_SAFE_VOLUME))
-        if big.height:
-            df = self._volume_python(df, big)
-        lo = c("code").replace_strict(lo_map, default=None, return_dtype=pl.Int64)
-        hi = c("code").replace_strict(hi_map, default=None, return_dtype=pl.Int64)
-        p = c("volume_norm_pct")
-        band = (pl.when(p.is_null()).then(None).when(p < lo).then(pl.lit("below"))
-                .when(p > hi).then(pl.lit("above")).otherwise(pl.lit("within")))
-        return df.with_columns(band.alias("volume_band")).drop("__num", "__den", "__vk")
-
-    def _volume_python(self, df: pl.DataFrame, big: pl.DataFrame) -> pl.DataFrame:
-        """Rows whose scaled volume could overflow 64-bit arithmetic: the reference function
-        itself, with Python integers."""
-        idx, pcts = [], []
-        for i, code, v, freq, unit, dur in big.select(INDEX, "code", "volume", "frequency", "unit",
-                                                      "duration_days").iter_rows():
-            idx.append(i)
-            pcts.append(volume_norm_pct(Decimal(v) / SCALE, freq, dur, unit, self.catalogue.codes[code]))
-        fix = pl.DataFrame({INDEX: idx, "__fix": pcts}, schema={INDEX: pl.Int64, "__fix": pl.Int64})
-        return (df.join(fix, on=INDEX, how="left", maintain_order="left")
-                .with_columns(pl.coalesce("__fix", "volume_norm_pct").alias("volume_norm_pct"))
-                .drop("__fix"))
 
     # -------------------------------------------------------------- tables
 

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import zorgregels.catalogue.ijw as ijw
 from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.conditions import to_fact_value
 from zorgregels.catalogue.fields import FIELDS, INPUT_FIELDS, SCALE
-from zorgregels.core.tariffs import volume_norm_pct
+from zorgregels.core.derived import derive_case
 
 TRUE = {"true", "ja", "j", "yes", "y", "1", "waar", "t"}
 FALSE = {"false", "nee", "n", "no", "0", "onwaar", "f"}
@@ -27,7 +26,8 @@ class InputIssue:
     message: str
 
 
-def _parse(name: str, value: Any) -> Any:
+def parse_value(name: str, value: Any) -> Any:
+    """One input value as the engine reads it (None when empty); ValueError with a Dutch reason."""
     f = FIELDS[name]
     if isinstance(value, str):
         value = value.strip()
@@ -120,7 +120,7 @@ def read_record(raw: Mapping[str, Any], vocabulary: Mapping[str, set[str]] | Non
             extra[key] = value
             continue
         try:
-            parsed = _parse(key, value)
+            parsed = parse_value(key, value)
             check_vocabulary(key, parsed, vocabulary)
         except ValueError as exc:
             issues.append(InputIssue(key, value, str(exc)))
@@ -135,53 +135,10 @@ def read_record(raw: Mapping[str, Any], vocabulary: Mapping[str, set[str]] | Non
     return typed, issues, extra
 
 
-def years_between(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def derive(typed: dict[str, Any], catalogue: Catalogue, as_of: dt.date) -> dict[str, Any]:
-    """The derived facts of domain.md (typed values, not yet in fact form)."""
-    d: dict[str, Any] = {}
-    reference = typed.get("start_date") or typed.get("decision_date") or as_of
-    if "age" not in typed and "birth_date" in typed:
-        d["age"] = years_between(typed["birth_date"], reference)
-    domains = typed.get("domains")
-    if domains:
-        d["domain_count"] = len(domains)
-        d["primary_domain"] = domains[0]
-    if "decision_date" in typed and "request_date" in typed:
-        d["decision_term_days"] = (typed["decision_date"] - typed["request_date"]).days
-    if "start_date" in typed and "end_date" in typed:
-        d["duration_days"] = (typed["end_date"] - typed["start_date"]).days + 1
-    if "unit" in typed and "frequency" in typed:
-        d["code_unit_frequency_valid"] = ijw.unit_frequency_valid(typed["unit"], typed["frequency"])
-    code_id = typed.get("code")
-    if code_id is not None and "product_category" in typed:
-        d["code_category_match"] = code_id[:2] == typed["product_category"]
-    if code_id is not None:
-        code = catalogue.codes.get(code_id)
-        d["code_known"] = code is not None
-        if code is not None:
-            on = typed.get("decision_date") or as_of
-            d["code_level"] = code.level
-            if code.perceel is not None:
-                d["code_perceel"] = code.perceel
-            d["code_unit"] = code.unit
-            d["code_category"] = code.category
-            tariff = catalogue.tariff_on(code.id, on)
-            d["code_in_force"] = tariff is not None
-            if tariff is not None:
-                d["code_tariff"] = tariff.amount
-            if "provider_type" in typed and code.provider_types:
-                d["provider_type_allowed"] = typed["provider_type"] in code.provider_types
-            if {"volume", "frequency", "unit"} <= typed.keys():
-                pct = volume_norm_pct(typed["volume"], typed["frequency"], d.get("duration_days"),
-                                      typed["unit"], code)
-                if pct is not None and code.norm is not None:
-                    d["volume_norm_pct"] = pct
-                    lo, hi = code.norm.band_pct
-                    d["volume_band"] = "below" if pct < lo else "above" if pct > hi else "within"
-    return d
+def derive(typed: Mapping[str, Any], catalogue: Catalogue, as_of: dt.date) -> dict[str, Any]:
+    """The derived facts of domain.md (typed values, not yet in fact form); declared in
+    ``core.derived``, which the columnar evaluator walks too."""
+    return derive_case(typed, catalogue, as_of)
 
 
 def to_fact(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -202,4 +159,5 @@ def to_fact(values: Mapping[str, Any]) -> dict[str, Any]:
     return fact
 
 
-__all__ = ["INPUT_FIELDS", "InputIssue", "derive", "read_record", "to_fact", "years_between"]
+__all__ = ["INPUT_FIELDS", "InputIssue", "check_vocabulary", "derive", "parse_value", "read_record",
+           "to_fact"]
