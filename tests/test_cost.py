@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from zorgregels import Engine
 from zorgregels.catalogue.fields import SCALE
+from zorgregels.core.cost import cost_3m_cents_expr as cost_3m_cents
 from zorgregels.core.tariffs import normalise_decision
-from zorgregels.jobs.validate import cost_3m_cents
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINE = Engine.from_path(ROOT / "rules")

@@ -76,6 +76,9 @@ FREQUENCY_FACTOR: dict[str, Fraction] = {
     "4": Fraction(3),
 }
 
+#: frequency (WMO757) "totaal binnen geldigheidsduur": a volume for the whole allocation period
+TOTAL = "6"
+
 #: units whose volume is counted in pieces (trajectories)
 PIECE_UNITS = frozenset({"82", "84"})
 #: units that carry time per unit fixed by the unit itself
@@ -191,7 +194,7 @@ def frequency_factor(frequency: str, trajectory_months: Number | None = None,
     """
     if frequency in FREQUENCY_FACTOR:
         return FREQUENCY_FACTOR[frequency], False
-    if frequency != "6":
+    if frequency != TOTAL:
         known = ", ".join(f"{k} ({n})" for k, n in FREQUENCIES.items())
         return f"onbekende frequentie {frequency!r} (bekend: {known})"
     if trajectory_months is not None:
@@ -282,7 +285,7 @@ def norm_volume(code: Code) -> tuple[tuple[Fraction, str, Fraction | None] | Non
                       "aantal per week of maand is de omvang per 3 maanden niet af te leiden")
     if norm.duration_months <= 0:
         return None, "de normduur van het traject is 0 maanden"
-    return (Fraction(1), "6", exact(norm.duration_months)), None
+    return (Fraction(1), TOTAL, exact(norm.duration_months)), None
 
 
 def normalise_norm(code: Code, unit_tariff: Number | None) -> Normalised:
@@ -442,6 +445,7 @@ __all__ = [
     "UNIT_TABLE",
     "WEEKS_3M",
     "Normalised",
+    "TOTAL",
     "ThreeMonths",
     "convert_volume",
     "decided_units_3m",
