@@ -380,3 +380,14 @@ def test_the_columnar_evaluator_keeps_nothing_between_batches(engine: Engine) ->
     assert other.rows.height == b.height
     assert vars(ev).keys() == state.keys() and all(vars(ev)[k] is v for k, v in state.items())
     assert not [v for v in vars(ev).values() if isinstance(v, (pl.DataFrame, pl.LazyFrame))]
+
+
+def test_volumes_too_large_for_64_bit_arithmetic_conform(engine: Engine, columnar: ColumnarEvaluator) -> None:
+    recs = [{"decision_id": str(i), "decision_date": "2025-03-01", "code": code, "unit": unit,
+             "frequency": freq, "start_date": "2025-03-02", "end_date": "2025-06-01", "volume": volume}
+            for i, (code, unit, freq, volume) in enumerate([
+                ("45B10", "04", "2", "123456789012.5"), ("45B10", "01", "6", "98765432109876.1234"),
+                ("54B03", "82", "6", "20000000"), ("45B10", "04", "2", "3")])]
+    assert_same(engine, columnar, recs)
+    pct = columnar.evaluate(text_frame(recs), as_of=AS_OF).rows.sort(INDEX)["volume_norm_pct"].to_list()
+    assert pct[0] > 10**12 and pct[-1] == 150

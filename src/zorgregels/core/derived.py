@@ -17,7 +17,6 @@ constants (per code, frequency and unit), never by restating them.
 from __future__ import annotations
 
 import datetime as dt
-from collections import ChainMap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -235,32 +234,32 @@ def _volume_pct(v: Values, b: CaseBasis) -> int | None:
 
 def _volume_pct_expr(b: BatchBasis) -> pl.Expr:
     """``volume_norm_pct`` per row: volume x factor [/ period days], half-up, in integers; rows
-    whose scaled volume could overflow int64 are given the scalar form's own answer."""
+    whose scaled volume could overflow int64 are given the scalar form's own answer. Computed
+    here in steps (the key, the factor, the fraction), each once, and handed over as a column."""
     t = b.table
     c = pl.col
     if not t.volume_num:
         return pl.lit(None, dtype=pl.Int64)
     key = (c("__code") * len(FREQUENCIES) + _vocab_index("frequency", FREQUENCIES)) * len(UNITS) \
         + _vocab_index("unit", UNITS)
-    p = key.replace_strict(t.volume_num, default=None, return_dtype=pl.Int64)
-    q = key.replace_strict(t.volume_den, default=None, return_dtype=pl.Int64)
-    spread = key.is_in(list(t.volume_spread))
-    ok = (c("volume").is_not_null() & p.is_not_null()
-          & (~spread | (c("duration_days") > 0)).fill_null(False))
-    den = pl.when(spread).then(c("duration_days") * q).otherwise(q)
-    pct = pl.when(ok).then(half_up_div(c("volume") * p, den))
-    big = b.frame.filter(c("__code").is_not_null() & (c("volume").abs() > MAX_SAFE_VOLUME)
-                         & c("frequency").is_not_null() & c("unit").is_not_null())
-    if not big.height:
-        return pct
-    fixed = {}
-    for i, ci, volume, frequency, unit, days in big.select(
-            INDEX, "__code", "volume", "frequency", "unit", "duration_days").iter_rows():
-        fixed[i] = volume_norm_pct(Decimal(volume) / SCALE, frequency, days, unit,
-                                   b.catalogue.codes[t.codes[ci]])
-    return (pl.when(c(INDEX).is_in(list(fixed)))
-            .then(c(INDEX).replace_strict(fixed, default=None, return_dtype=pl.Int64))
-            .otherwise(pct))
+    steps = (b.frame.select(INDEX, "volume", "duration_days", key.alias("key"))
+             .with_columns(c("key").replace_strict(t.volume_num, default=None, return_dtype=pl.Int64).alias("p"),
+                           c("key").replace_strict(t.volume_den, default=None, return_dtype=pl.Int64).alias("q"),
+                           c("key").is_in(list(t.volume_spread)).alias("spread")))
+    ok = (c("volume").is_not_null() & c("p").is_not_null()
+          & (~c("spread") | (c("duration_days") > 0)).fill_null(False))
+    steps = steps.with_columns(
+        pl.when(ok).then(c("volume") * c("p")).alias("num"),
+        pl.when(ok).then(pl.when(c("spread")).then(c("duration_days") * c("q")).otherwise(c("q"))).alias("den"))
+    pct = steps.select(half_up_div(c("num"), c("den"))).to_series()
+    big = steps.filter(c("den").is_not_null() & (c("volume").abs() > MAX_SAFE_VOLUME))
+    if big.height:
+        fixed = b.frame.filter(c(INDEX).is_in(big.get_column(INDEX).implode())).select(
+            INDEX, "__code", "volume", "frequency", "unit", "duration_days")
+        for i, ci, volume, frequency, unit, days in fixed.iter_rows():
+            pct = pct.scatter(i, volume_norm_pct(Decimal(volume) / SCALE, frequency, days, unit,
+                                                 b.catalogue.codes[t.codes[ci]]))
+    return pl.lit(pct)
 
 
 def _band(pct: int, low: int, high: int) -> str:
@@ -367,20 +366,23 @@ def _layers(derivations: tuple[Derivation, ...]) -> tuple[tuple[Derivation, ...]
 
 LAYERS = _layers(DERIVATIONS)
 STEPS = tuple(d.name for d in DERIVATIONS if d.step)
+_CASE_PLAN = tuple((d, d.step) for d in DERIVATIONS)
 
 
 def derive_case(typed: Mapping[str, Any], catalogue: Catalogue, as_of: dt.date) -> dict[str, Any]:
     """The derived facts of one case (typed values, not yet in fact form), in declaration order."""
     basis = CaseBasis(catalogue, as_of)
+    values = dict(typed)  # what the next derivation reads: the record and the facts so far
     derived: dict[str, Any] = {}
-    values = ChainMap(derived, dict(typed))
-    for d in DERIVATIONS:
+    for d, step in _CASE_PLAN:
         if d.given_wins and d.name in typed:
             continue
         value = d.scalar(values, basis)
         if value is not None:
-            derived[d.name] = value
-    return {k: v for k, v in derived.items() if k not in STEPS}
+            values[d.name] = value
+            if not step:
+                derived[d.name] = value
+    return derived
 
 
 def derive_columns(frame: pl.DataFrame, catalogue: Catalogue, table: CodeTable,

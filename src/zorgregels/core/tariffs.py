@@ -115,6 +115,8 @@ UNIT_TABLE: dict[str, UnitSpec] = {
 
 def exact(value: Number) -> Fraction:
     """An exact rational from a Decimal, int or Fraction; floats and non-finite values refused."""
+    if type(value) is Fraction:  # immutable: no copy needed (a batch asks this a lot)
+        return value
     if isinstance(value, (bool, float)):
         raise TypeError(f"verwacht Decimal, int of Fraction, kreeg {value!r}")
     if isinstance(value, Decimal) and not value.is_finite():
@@ -410,12 +412,21 @@ def normalise_decision(code: Code, volume: Number, frequency: str, unit: str,
                      trajectory_months=months, hours_per_unit=hpu)
 
 
+def _norm_units(code: Code) -> Fraction | None:
+    # the units of ``normalise_norm`` without its hours and cost: asked once per case
+    nv, _ = norm_volume(code)
+    if nv is None:
+        return None
+    volume, frequency, months = nv
+    return units_3m(volume, frequency, trajectory_months=months)[0]
+
+
 def volume_norm_factor(code: Code, frequency: str, unit: str) -> tuple[Fraction, bool] | None:
     """The decided intensity as a percentage of the code's norm for one unit of volume (and
     whether it still divides by the allocation period in days); None when there is no norm to
     compare with or the decided volume gives no figure. ``volume_norm_pct`` of one case and
     the batch expression are both this factor, rounded half-up."""
-    norm = normalise_norm(code, None).units_3m
+    norm = _norm_units(code)
     factor = decided_units_factor(code, frequency, unit)
     if norm is None or norm == 0 or factor is None:
         return None
