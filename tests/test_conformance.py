@@ -5,15 +5,32 @@ fixture case and for thousands of generated records, valid and malformed."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import random
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zorgregels import Engine
+from zorgregels.catalogue.fields import FIELDS
 from zorgregels.core.columnar import INDEX, ColumnarEvaluator, finding_value
+from zorgregels.core.derived import DERIVATIONS, derive_case, derive_columns
+from zorgregels.core.facts import read_columns, read_record, to_fact
+from zorgregels.core.outcome import (
+    LADDER,
+    RANKED_SEVERITIES,
+    Signal,
+    has_severity,
+    outcome_expr,
+    outcome_of,
+    verdict_expr,
+    verdict_of,
+)
 from zorgregels.io.frame import text_frame
 from zorgregels.jobs.cases import is_case_file, load_cases
 
@@ -293,8 +310,84 @@ def random_record(rng: Any, valid_share: float) -> dict[str, Any]:
 @given(seed=st.integers(0, 2**32 - 1), valid_share=st.sampled_from([0.97, 0.85, 0.6]))
 def test_thousands_of_records_conform(engine: Engine, columnar: ColumnarEvaluator, seed: int,
                                       valid_share: float) -> None:
-    import random
-
     rng = random.Random(seed)
     batch = [random_record(rng, valid_share) for _ in range(500)]
     assert_same(engine, columnar, batch)
+
+
+# ---------------------------------------------------------------- one declaration per meaning
+
+
+def test_each_derived_fact_is_declared_once_and_reads_only_what_came_before() -> None:
+    names = [d.name for d in DERIVATIONS]
+    assert len(names) == len(set(names))
+    seen: set[str] = set()
+    for d in DERIVATIONS:
+        assert d.step or d.name in FIELDS, d.name
+        for r in d.reads:
+            assert r in FIELDS or r in seen, (d.name, r)
+            assert r not in names or r in seen, f"{d.name} reads {r} before it is derived"
+        seen.add(d.name)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.data_too_large])
+@given(batch=st.lists(st.one_of(records(), realistic()), min_size=1, max_size=8),
+       as_of=st.dates(dt.date(2023, 1, 1), dt.date(2027, 1, 1)))
+def test_both_forms_of_every_derivation_agree(engine: Engine, batch: list[dict[str, Any]],
+                                              as_of: dt.date) -> None:
+    ev = ColumnarEvaluator(engine.compiled, engine.catalogue)
+    frame = text_frame(batch)
+    inputs = read_columns(frame, engine.catalogue.vocabulary())
+    columns = derive_columns(inputs.frame, engine.catalogue, ev.code_table, as_of)
+    for rec, row in zip(batch, columns.sort(INDEX).iter_rows(named=True)):
+        typed, _, _ = read_record({k: rec[k] for k in frame.columns if k in rec},
+                                  engine.catalogue.vocabulary())
+        expected = to_fact({**typed, **derive_case(typed, engine.catalogue, as_of)})
+        for d in DERIVATIONS:
+            if not d.step:
+                assert row[d.name] == expected.get(d.name), (d.name, rec)
+
+
+SIGNALS: list[Signal] = ["missing", "conflict", "gap"]
+
+
+def test_the_outcome_ladder_has_one_order_for_a_case_and_a_batch() -> None:
+    assert [r.outcome for r in LADDER] == ["incomplete", "conflict", "no_rule_matched", "error",
+                                           "warning", "ok"]
+    combos = [(dict(zip(SIGNALS, bits[:3])), {s for s, b in zip(RANKED_SEVERITIES, bits[3:]) if b})
+              for bits in itertools.product([False, True], repeat=3 + len(RANKED_SEVERITIES))]
+    frame = pl.DataFrame([{**sig, **{has_severity(s): s in sev for s in RANKED_SEVERITIES}}
+                          for sig, sev in combos])
+    signals = {s: pl.col(s) for s in SIGNALS}
+    got = frame.select(outcome_expr(signals).alias("o"), verdict_expr(signals).alias("v"))
+    for (sig, sev), (o, v) in zip(combos, got.iter_rows()):
+        assert o == outcome_of(sig, sev | {"info"})
+        assert v == verdict_of(sig, sev)
+        assert v == {"conflict": "error", "no_rule_matched": "error"}.get(o, o)
+
+
+def test_the_columnar_evaluator_keeps_nothing_between_batches(engine: Engine) -> None:
+    ev = ColumnarEvaluator(engine.compiled, engine.catalogue)
+    state = dict(vars(ev))
+    rng = random.Random(7)
+    a = text_frame([random_record(rng, 0.85) for _ in range(60)])
+    b = text_frame([random_record(rng, 0.6) for _ in range(40)])
+    first = ev.evaluate(a, as_of=AS_OF)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # reentrant: two batches at once
+        other, again = pool.map(lambda f: ev.evaluate(f, as_of=AS_OF), [b, a])
+    assert again.rows.equals(first.rows) and again.findings.equals(first.findings)
+    assert other.rows.height == b.height
+    assert vars(ev).keys() == state.keys() and all(vars(ev)[k] is v for k, v in state.items())
+    assert not [v for v in vars(ev).values() if isinstance(v, (pl.DataFrame, pl.LazyFrame))]
+
+
+def test_volumes_too_large_for_64_bit_arithmetic_conform(engine: Engine, columnar: ColumnarEvaluator) -> None:
+    recs = [{"decision_id": str(i), "decision_date": "2025-03-01", "code": code, "unit": unit,
+             "frequency": freq, "start_date": "2025-03-02", "end_date": "2025-06-01", "volume": volume}
+            for i, (code, unit, freq, volume) in enumerate([
+                ("45B10", "04", "2", "123456789012.5"), ("45B10", "01", "6", "98765432109876.1234"),
+                ("54B03", "82", "6", "20000000"), ("45B10", "04", "2", "3")])]
+    assert_same(engine, columnar, recs)
+    pct = columnar.evaluate(text_frame(recs), as_of=AS_OF).rows.sort(INDEX)["volume_norm_pct"].to_list()
+    assert pct[0] > 10**12 and pct[-1] == 150

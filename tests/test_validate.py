@@ -156,6 +156,24 @@ def test_missing_provider_makes_cross_checks_not_evaluable(engine: Engine) -> No
     assert {"dates.ijw_no_stacking", "sequential_help.providers_in_sequence"} <= rules
 
 
+def test_one_not_evaluable_note_for_a_case_and_a_batch(engine: Engine, example) -> None:
+    recs = [_base(decision_id="a"), _base(decision_id="b", start_date="2025-04-01")]
+    del recs[0]["provider"]
+    report = engine.validate(recs)
+    stacking = next(n for n in report.not_evaluable if n.rule == "dates.ijw_no_stacking")
+    assert (stacking.check, stacking.rows, stacking.missing) == ("dates", 1, ["provider"])
+    # summary.json keeps check, rule, rows and reason; ``missing`` names the facts that lacked
+    for note in example.summary["not_evaluable"]:
+        assert {"check", "rule", "rows", "reason"} <= note.keys() <= {"check", "rule", "rows", "reason", "missing"}
+    by_rule = {n["rule"]: n for n in example.summary["not_evaluable"]}
+    assert by_rule["budget_ceiling.exceeded"]["rows"] == 2
+    # one case: the rule and what it lacked, no batch fields
+    decision = engine.evaluate({"decision_id": "x", "decision_date": "2025-03-01", "code": "45B10"})
+    assert decision.not_evaluable
+    for n in json.loads(decision.model_dump_json())["not_evaluable"]:
+        assert list(n) == ["rule", "check", "missing"] and n["missing"]
+
+
 def test_each_decision_is_judged_by_the_tariff_of_its_own_date(engine: Engine) -> None:
     # 45B10 cost 72.52 in 2025; in 2024 the catalogue tariff differs
     t24 = engine.catalogue.tariff_on("45B10", __import__("datetime").date(2024, 6, 1)).amount

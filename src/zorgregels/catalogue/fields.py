@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from zorgregels.catalogue import ijw
 from zorgregels.catalogue.ijw import PRODUCT_CATEGORIES
 
 FieldType = Literal["str", "int", "bool", "date", "decimal", "money", "list"]
@@ -34,9 +35,9 @@ class Field:
     sources: tuple[str, ...] = ()  # input fields a derived fact is computed from
 
 
-REFERRER_TYPES = ("01", "02", "03", "04", "05", "06", "08")  # iJw COD327
-UNITS = ("01", "04", "14", "16", "82", "83", "84")  # iJw WJ756
-FREQUENCIES = ("1", "2", "4", "6")  # iJw WMO757
+REFERRER_TYPES: tuple[str, ...] = tuple(ijw.REFERRER_TYPES)  # iJw COD327
+UNITS: tuple[str, ...] = tuple(ijw.UNITS)  # iJw WJ756
+FREQUENCIES: tuple[str, ...] = tuple(ijw.FREQUENCIES)  # iJw WMO757
 PROVIDER_TYPES = ("consortium", "vrijgevestigde", "instelling")
 
 _INPUT: list[Field] = [

@@ -13,19 +13,28 @@ from pydantic import BaseModel
 
 from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.compile import CompiledRules, Stage, compile_catalogue
-from zorgregels.catalogue.fields import FIELDS, TABLE_OUTPUTS
 from zorgregels.catalogue.loader import load_catalogue
 from zorgregels.core.columnar import ColumnarEvaluator
 from zorgregels.core.durable import DurableRuntime, Session, applies_key, row_key, rule_key
 from zorgregels.core.facts import derive, read_record, to_fact
-from zorgregels.core.results import Decision, Finding, NotEvaluable, TraceStep
-from zorgregels.core.semantics import (
-    INPUT_BASIS,
+from zorgregels.core.findings import (
+    INVALID_VALUE,
+    MISSING_INPUTS,
+    of_rule,
+    table_conflict,
+    table_gap,
+)
+from zorgregels.core.messages import (
+    conflict_message,
     display,
     format_message,
-    post_derive,
-    resolve_table,
+    gap_message,
+    invalid_value_message,
+    missing_message,
 )
+from zorgregels.core.outcome import outcome_of
+from zorgregels.core.results import Decision, Finding, NotEvaluable, TraceStep
+from zorgregels.core.semantics import INPUT_BASIS, apply_stage, missing_inputs, resolve_table
 from zorgregels.core.tariffs import three_months
 from zorgregels.diagnostics import InputError
 
@@ -71,15 +80,14 @@ class CoreEngine:
             return None if stage_index == len(self.compiled.stages) - 1 else dict(fact)
         results = session.memo.setdefault("tables", [])
         hit_set = set(hits)
-        nxt = dict(fact)
+        resolved = []
         for ti, table in enumerate(stage.tables):
             matched = [r.index for r in table.rows if row_key(stage_index, ti, r.index) in hit_set]
             res = resolve_table(table, fact, matched, applies_key(stage_index, ti) in hit_set)
             res.stage = stage_index
-            results.append(res)
-            nxt.update(res.outputs)
-        nxt.update(post_derive(nxt, self.catalogue))
-        return nxt
+            resolved.append(res)
+        results += resolved
+        return apply_stage(fact, resolved, self.catalogue)
 
     # -------------------------------------------------------------- evaluation
 
@@ -109,11 +117,10 @@ class CoreEngine:
         decision_id = typed.get("decision_id")
 
         for issue in issues:
-            findings.append(Finding(
-                rule="input.invalid_value", check="input", severity="error",
-                message=f"{issue.field}: {issue.message}", basis=INPUT_BASIS,
+            findings.append(INVALID_VALUE.finding(
+                message=invalid_value_message(issue.field, issue.message), basis=INPUT_BASIS,
                 actual=_raw_text(issue.value), decision_id=decision_id))
-            trace.append(TraceStep(stage=0, kind="input", id="input.invalid_value", status="fired",
+            trace.append(TraceStep(stage=0, kind="input", id=INVALID_VALUE.rule, status="fired",
                                    values={issue.field: _raw_text(issue.value)}, message=issue.message,
                                    basis=INPUT_BASIS))
         if derived:
@@ -123,9 +130,8 @@ class CoreEngine:
                 outputs={k: display(k, v) for k, v in to_fact(derived).items()},
                 basis="domain.md §4-§5; Jeugdwet art. 1.1 (leeftijd)"))
 
-        missing: list[str] = []
-        gaps = conflicts = False
-        for res in session.memo.get("tables", []):
+        results = session.memo.get("tables", [])
+        for res in results:
             t = res.table
             step = TraceStep(
                 stage=res.stage, kind="table", id=t.id, name=t.name, status=res.status,
@@ -137,41 +143,23 @@ class CoreEngine:
                 notes = [t.rows[r].note for r in res.rows if t.rows[r].note]
                 step.message = "; ".join(n for n in notes if n) or None
             trace.append(step)
-            if res.status == "missing":
-                for f in res.missing:
-                    spec = FIELDS[f]
-                    if f in TABLE_OUTPUTS and not spec.sources:
-                        continue  # the table that produces it reports its own cause
-                    roots = [s for s in spec.sources if s not in typed] or [f]
-                    missing += [r for r in roots if r not in missing]
-            elif res.status == "no_rule_matched":
-                gaps = True
-                shown = ", ".join(f"{k}={display(k, v)}" for k, v in res.values.items())
-                findings.append(Finding(
-                    rule=f"{t.id}.no_rule_matched", check="code_fit", severity="error",
-                    message=f"Geen rij van tabel '{t.name}' past bij {shown}; de regels geven "
-                    "hier geen advies (lacune in de regels).", basis=t.basis,
-                    decision_id=decision_id))
+            if res.status == "no_rule_matched":
+                findings.append(table_gap(t).finding(
+                    message=gap_message(t, res.values), basis=t.basis, decision_id=decision_id))
             elif res.status == "conflict":
-                conflicts = True
-                findings.append(Finding(
-                    rule=f"{t.id}.conflict", check="code_fit", severity="error",
-                    message=f"Rijen {', '.join(str(r + 1) for r in res.rows)} van tabel "
-                    f"'{t.name}' geven verschillende uitkomsten ({t.hit_policy}).",
-                    basis=t.basis, decision_id=decision_id))
+                findings.append(table_conflict(t).finding(
+                    message=conflict_message(t, res.rows), basis=t.basis, decision_id=decision_id))
+        missing = missing_inputs(results, typed)
         if missing:
-            findings.append(Finding(
-                rule="input.missing", check="input", severity="error",
-                message="Ontbrekende gegevens; zonder deze geven de regels geen advies: "
-                + ", ".join(missing), basis=INPUT_BASIS, decision_id=decision_id))
+            findings.append(MISSING_INPUTS.finding(
+                message=missing_message(missing), basis=INPUT_BASIS, decision_id=decision_id))
 
         rules_stage = self.compiled.stages[last]
         fired = set(session.hits.get(last, []))
         not_evaluable: list[NotEvaluable] = []
         for ri, rule in enumerate(rules_stage.rules):
             if rule_key(last, ri) in fired:
-                findings.append(Finding(
-                    rule=rule.id, check=rule.check, severity=rule.severity,  # type: ignore[arg-type]
+                findings.append(of_rule(rule).finding(
                     message=format_message(rule.message, final), basis=rule.basis,
                     expected=display(rule.expected, final.get(rule.expected)) if rule.expected else None,
                     actual=display(rule.actual, final.get(rule.actual)) if rule.actual else None,
@@ -187,18 +175,10 @@ class CoreEngine:
                 if lacking:
                     not_evaluable.append(NotEvaluable(rule=rule.id, check=rule.check, missing=lacking))
 
-        if missing:
-            outcome = "incomplete"
-        elif conflicts:
-            outcome = "conflict"
-        elif gaps:
-            outcome = "no_rule_matched"
-        elif any(f.severity == "error" for f in findings):
-            outcome = "error"
-        elif any(f.severity == "warning" for f in findings):
-            outcome = "warning"
-        else:
-            outcome = "ok"
+        outcome = outcome_of({"missing": bool(missing),
+                              "conflict": any(r.status == "conflict" for r in results),
+                              "gap": any(r.status == "no_rule_matched" for r in results)},
+                             {f.severity for f in findings})
 
         advised = final.get("advised_code")
         code = self.catalogue.codes.get(advised) if advised else None
@@ -210,7 +190,7 @@ class CoreEngine:
             tariff_3m = str(tm.tariff_3m) if tm.tariff_3m is not None else None
             hours_3m = _hours(tm.hours_3m)
         return Decision(
-            outcome=outcome,  # type: ignore[arg-type]
+            outcome=outcome,
             as_of=as_of.isoformat(),
             codes=list(final.get("allowed_codes", [])),
             code=advised,

@@ -1,5 +1,8 @@
 """From a decision record (as a person or an export wrote it) to the typed values and the fact
 the rules read: input parsing with an issue per bad field, and the facts the engine derives.
+
+One case (``read_record``) and a batch of text columns (``read_columns``) are read side by side
+with the same ``parse_value``, the same vocabulary check and the same defaults.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import zorgregels.catalogue.ijw as ijw
+import polars as pl
+
 from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.conditions import to_fact_value
 from zorgregels.catalogue.fields import FIELDS, INPUT_FIELDS, SCALE
-from zorgregels.core.tariffs import volume_norm_pct
+from zorgregels.core.derived import derive_case
+from zorgregels.core.exprs import INDEX, dtype_of
 
 TRUE = {"true", "ja", "j", "yes", "y", "1", "waar", "t"}
 FALSE = {"false", "nee", "n", "no", "0", "onwaar", "f"}
@@ -27,7 +32,8 @@ class InputIssue:
     message: str
 
 
-def _parse(name: str, value: Any) -> Any:
+def parse_value(name: str, value: Any) -> Any:
+    """One input value as the engine reads it (None when empty); ValueError with a Dutch reason."""
     f = FIELDS[name]
     if isinstance(value, str):
         value = value.strip()
@@ -120,7 +126,7 @@ def read_record(raw: Mapping[str, Any], vocabulary: Mapping[str, set[str]] | Non
             extra[key] = value
             continue
         try:
-            parsed = _parse(key, value)
+            parsed = parse_value(key, value)
             check_vocabulary(key, parsed, vocabulary)
         except ValueError as exc:
             issues.append(InputIssue(key, value, str(exc)))
@@ -135,71 +141,122 @@ def read_record(raw: Mapping[str, Any], vocabulary: Mapping[str, set[str]] | Non
     return typed, issues, extra
 
 
-def years_between(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+@dataclass(frozen=True)
+class InputColumns:
+    """A batch read as ``read_record`` reads one record: ``frame`` has ``INDEX``, one fact
+    column per field (absent ones empty), for each field present in the batch its text as given
+    (``raw_column``) and, where some value was bad, the reason per row (``error_column``)."""
+
+    frame: pl.DataFrame
+    present: list[str]  # input fields the batch has, in its column order
+    bad: list[str]  # those with at least one bad value
 
 
-def derive(typed: dict[str, Any], catalogue: Catalogue, as_of: dt.date) -> dict[str, Any]:
-    """The derived facts of domain.md (typed values, not yet in fact form)."""
-    d: dict[str, Any] = {}
-    reference = typed.get("start_date") or typed.get("decision_date") or as_of
-    if "age" not in typed and "birth_date" in typed:
-        d["age"] = years_between(typed["birth_date"], reference)
-    domains = typed.get("domains")
-    if domains:
-        d["domain_count"] = len(domains)
-        d["primary_domain"] = domains[0]
-    if "decision_date" in typed and "request_date" in typed:
-        d["decision_term_days"] = (typed["decision_date"] - typed["request_date"]).days
-    if "start_date" in typed and "end_date" in typed:
-        d["duration_days"] = (typed["end_date"] - typed["start_date"]).days + 1
-    if "unit" in typed and "frequency" in typed:
-        d["code_unit_frequency_valid"] = ijw.unit_frequency_valid(typed["unit"], typed["frequency"])
-    code_id = typed.get("code")
-    if code_id is not None and "product_category" in typed:
-        d["code_category_match"] = code_id[:2] == typed["product_category"]
-    if code_id is not None:
-        code = catalogue.codes.get(code_id)
-        d["code_known"] = code is not None
-        if code is not None:
-            on = typed.get("decision_date") or as_of
-            d["code_level"] = code.level
-            if code.perceel is not None:
-                d["code_perceel"] = code.perceel
-            d["code_unit"] = code.unit
-            d["code_category"] = code.category
-            tariff = catalogue.tariff_on(code.id, on)
-            d["code_in_force"] = tariff is not None
-            if tariff is not None:
-                d["code_tariff"] = tariff.amount
-            if "provider_type" in typed and code.provider_types:
-                d["provider_type_allowed"] = typed["provider_type"] in code.provider_types
-            if {"volume", "frequency", "unit"} <= typed.keys():
-                pct = volume_norm_pct(typed["volume"], typed["frequency"], d.get("duration_days"),
-                                      typed["unit"], code)
-                if pct is not None and code.norm is not None:
-                    d["volume_norm_pct"] = pct
-                    lo, hi = code.norm.band_pct
-                    d["volume_band"] = "below" if pct < lo else "above" if pct > hi else "within"
-    return d
+def raw_column(name: str) -> str:
+    return f"__raw_{name}"
+
+
+def error_column(name: str) -> str:
+    return f"__err_{name}"
+
+
+#: prefixes of the bookkeeping columns of ``InputColumns`` (dropped once findings are built)
+INPUT_SCRATCH = ("__raw_", "__err_")
+#: Python's ``str.isspace`` characters: ``str.strip()`` removes exactly these.
+PY_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+
+
+def _stripped(col: pl.Expr) -> pl.Expr:
+    s = col.str.strip_chars(PY_WHITESPACE)
+    return pl.when(s == "").then(None).otherwise(s)
+
+
+def parse_column(df: pl.DataFrame, name: str, vocabulary: Mapping[str, set[str]] | None = None,
+                 ) -> tuple[pl.Series, pl.Series | None]:
+    """(fact values, reason or null) of one text column, row for row: ``parse_value`` once per
+    *distinct* value (a year of decisions has a few thousand distinct dates, codes or
+    volumes), so the accepted spellings and the reasons cannot drift; free text is stripped
+    column-wise with Python's own whitespace set."""
+    f = FIELDS[name]
+    raw = df.get_column(name).cast(pl.Utf8)
+    dtype = dtype_of(name)
+    if f.type == "str" and not f.values:
+        return df.select(_stripped(pl.col(name).cast(pl.Utf8)).alias(name)).to_series(), None
+    keys: list[str] = []
+    vals: list[Any] = []
+    err_keys: list[str] = []
+    errs: list[str] = []
+    for u in raw.drop_nulls().unique().to_list():
+        try:
+            p = parse_value(name, u)
+            check_vocabulary(name, p, vocabulary)
+        except ValueError as exc:
+            err_keys.append(u)
+            errs.append(str(exc))
+            continue
+        if p is not None:
+            keys.append(u)
+            vals.append(fact_value(name, p))
+    if keys:
+        values = raw.replace_strict(keys, vals, default=None, return_dtype=dtype)
+    else:
+        values = pl.Series(name, dtype=dtype).extend_constant(None, df.height)
+    if not err_keys:
+        return values.alias(name), None
+    return values.alias(name), raw.replace_strict(err_keys, errs, default=None,
+                                                  return_dtype=pl.Utf8).alias(name)
+
+
+def read_columns(df: pl.DataFrame, vocabulary: Mapping[str, set[str]] | None = None) -> InputColumns:
+    """``read_record`` for a batch of text columns (extra columns are left out)."""
+    present = [c for c in df.columns if c in FIELDS and not FIELDS[c].derived]
+    cols: dict[str, pl.Series] = {INDEX: pl.Series(INDEX, range(df.height), dtype=pl.Int64)}
+    bad: list[str] = []
+    for name in present:
+        values, errors = parse_column(df, name, vocabulary)
+        cols[name] = values
+        if errors is not None:
+            cols[error_column(name)] = errors.alias(error_column(name))
+            bad.append(name)
+        cols[raw_column(name)] = df.get_column(name).cast(pl.Utf8).alias(raw_column(name))
+    frame = pl.DataFrame(cols).with_columns(
+        [pl.lit(None, dtype=dtype_of(n)).alias(n) for n in FIELDS if n not in present])
+    # situation flags: not recorded means "no", unless the value was malformed
+    defaults = []
+    for name in INPUT_FIELDS:
+        f = FIELDS[name]
+        if f.default is not None:
+            given = pl.col(name).is_not_null()
+            if name in bad:
+                given = given | pl.col(error_column(name)).is_not_null()
+            defaults.append(pl.when(given).then(pl.col(name)).otherwise(pl.lit(f.default)).alias(name))
+    return InputColumns(frame.with_columns(defaults), present, bad)
+
+
+def derive(typed: Mapping[str, Any], catalogue: Catalogue, as_of: dt.date) -> dict[str, Any]:
+    """The derived facts of domain.md (typed values, not yet in fact form); declared in
+    ``core.derived``, which the columnar evaluator walks too."""
+    return derive_case(typed, catalogue, as_of)
+
+
+def fact_value(name: str, value: Any) -> Any:
+    """One typed value in fact form (an ordinal, a scaled integer, ...)."""
+    f = FIELDS[name]
+    if f.type == "list":
+        return [str(v) for v in value]
+    if f.type == "int":
+        return int(value)
+    if f.type == "str":
+        return str(value)
+    return to_fact_value(f, value)
 
 
 def to_fact(values: Mapping[str, Any]) -> dict[str, Any]:
     """Typed values to fact form (ordinals, scaled integers); absent values are left out."""
-    fact: dict[str, Any] = {}
-    for key, value in values.items():
-        if value is None or value == [] or key not in FIELDS:
-            continue
-        f = FIELDS[key]
-        if f.type == "list":
-            fact[key] = [str(v) for v in value]
-        elif f.type == "int":
-            fact[key] = int(value)
-        elif f.type == "str":
-            fact[key] = str(value)
-        else:
-            fact[key] = to_fact_value(f, value)
-    return fact
+    return {key: fact_value(key, value) for key, value in values.items()
+            if value is not None and value != [] and key in FIELDS}
 
 
-__all__ = ["INPUT_FIELDS", "InputIssue", "derive", "read_record", "to_fact", "years_between"]
+__all__ = ["INPUT_FIELDS", "INPUT_SCRATCH", "InputColumns", "InputIssue", "check_vocabulary",
+           "derive", "error_column", "fact_value", "parse_column", "parse_value", "raw_column",
+           "read_columns", "read_record", "to_fact"]

@@ -24,10 +24,33 @@ class Finding(BaseModel):
     decision_id: str | None = None
 
 
+#: what a finding of a batch adds: the file and row it comes from, or the group it covers
+#: (a budget ceiling covers a code, a municipality and a quarter)
+BATCH_FINDING_FIELDS = ("source", "row", "scope")
+#: the columns of a batch's findings (findings.jsonl): the decision, the ``Finding``'s own
+#: fields, then ``BATCH_FINDING_FIELDS``
+FINDING_COLUMNS: tuple[str, ...] = (
+    "decision_id", *(name for name in Finding.model_fields if name != "decision_id"),
+    *BATCH_FINDING_FIELDS,
+)
+
+
+def _absent(value: Any) -> bool:
+    return value is None
+
+
 class NotEvaluable(BaseModel):
+    """A check that could not be judged for lack of facts: a note, never a false finding.
+
+    For one case: the rule and the facts it lacked. For a batch also how many decisions
+    (``rows``) and the reason in words; those two are left out where they do not apply.
+    """
+
     rule: str
     check: str
-    missing: list[str]
+    missing: list[str] = Field(default_factory=list)
+    rows: int | None = Field(default=None, exclude_if=_absent)
+    reason: str | None = Field(default=None, exclude_if=_absent)
 
 
 class TraceStep(BaseModel):

@@ -45,7 +45,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
-from functools import lru_cache
 
 from zorgregels.catalogue.ijw import FREQUENCIES, UNITS
 from zorgregels.catalogue.model import Code, Norm
@@ -76,6 +75,9 @@ FREQUENCY_FACTOR: dict[str, Fraction] = {
     "2": Fraction(13),
     "4": Fraction(3),
 }
+
+#: frequency (WMO757) "totaal binnen geldigheidsduur": a volume for the whole allocation period
+TOTAL = "6"
 
 #: units whose volume is counted in pieces (trajectories)
 PIECE_UNITS = frozenset({"82", "84"})
@@ -113,6 +115,8 @@ UNIT_TABLE: dict[str, UnitSpec] = {
 
 def exact(value: Number) -> Fraction:
     """An exact rational from a Decimal, int or Fraction; floats and non-finite values refused."""
+    if type(value) is Fraction:  # immutable: no copy needed (a batch asks this a lot)
+        return value
     if isinstance(value, (bool, float)):
         raise TypeError(f"verwacht Decimal, int of Fraction, kreeg {value!r}")
     if isinstance(value, Decimal) and not value.is_finite():
@@ -182,6 +186,27 @@ class Normalised:
         return "; ".join(self.reasons) or None
 
 
+def frequency_factor(frequency: str, trajectory_months: Number | None = None,
+                     ) -> tuple[Fraction, bool] | str:
+    """Units in 3 months per unit of volume at ``frequency`` (WMO757), and whether that still
+    divides by the allocation period in days (total, spread pro rata); or why it cannot be given.
+
+    The one declaration of the module table: ``units_3m`` (one case) and the batch expressions
+    (volume percentage, 3-month cost) are both built from it.
+    """
+    if frequency in FREQUENCY_FACTOR:
+        return FREQUENCY_FACTOR[frequency], False
+    if frequency != TOTAL:
+        known = ", ".join(f"{k} ({n})" for k, n in FREQUENCIES.items())
+        return f"onbekende frequentie {frequency!r} (bekend: {known})"
+    if trajectory_months is not None:
+        d = exact(trajectory_months)
+        if d <= 0:
+            return "de normduur van het traject is 0 maanden"
+        return min(Fraction(1), Fraction(3) / d), False
+    return Fraction(91), True
+
+
 def units_3m(volume: Number, frequency: str, *, period_days: int | None = None,
              trajectory_months: Number | None = None) -> tuple[Fraction | None, str | None]:
     """Units per 3 months of ``volume`` at ``frequency`` (WMO757); see the module table.
@@ -190,21 +215,17 @@ def units_3m(volume: Number, frequency: str, *, period_days: int | None = None,
     the allocation period (``period_days``): n trajectories of D months are n x min(1, 3/D).
     """
     v = exact(volume)
-    if frequency in FREQUENCY_FACTOR:
-        return v * FREQUENCY_FACTOR[frequency], None
-    if frequency != "6":
-        known = ", ".join(f"{k} ({n})" for k, n in FREQUENCIES.items())
-        return None, f"onbekende frequentie {frequency!r} (bekend: {known})"
-    if trajectory_months is not None:
-        d = exact(trajectory_months)
-        if d <= 0:
-            return None, "de normduur van het traject is 0 maanden"
-        return v * min(Fraction(1), Fraction(3) / d), None
+    factor = frequency_factor(frequency, trajectory_months)
+    if isinstance(factor, str):
+        return None, factor
+    per_unit, spread = factor
+    if not spread:
+        return v * per_unit, None
     if period_days is None:
         return None, "frequentie totaal zonder looptijd: per 3 maanden niet te bepalen"
     if period_days <= 0:
         return None, "frequentie totaal met een looptijd van 0 dagen"
-    return v * Fraction(91, period_days), None
+    return v * per_unit / period_days, None
 
 
 def unit_hours(unit: str, hours_per_unit: Number | None = None) -> tuple[Fraction | None, str | None]:
@@ -266,7 +287,7 @@ def norm_volume(code: Code) -> tuple[tuple[Fraction, str, Fraction | None] | Non
                       "aantal per week of maand is de omvang per 3 maanden niet af te leiden")
     if norm.duration_months <= 0:
         return None, "de normduur van het traject is 0 maanden"
-    return (Fraction(1), "6", exact(norm.duration_months)), None
+    return (Fraction(1), TOTAL, exact(norm.duration_months)), None
 
 
 def normalise_norm(code: Code, unit_tariff: Number | None) -> Normalised:
@@ -332,16 +353,37 @@ def convert_volume(volume: Number, from_unit: str, to_unit: str) -> Fraction | N
     return None
 
 
-def _decided_units(volume: Number, frequency: str, duration_days: int | None, unit: str,
-                   code: Code) -> Fraction | None:
-    v = convert_volume(volume, unit, code.unit)
+def trajectory_months(code: Code, unit: str) -> Number | None:
+    """The norm duration that makes pieces of ``unit`` into trajectories of ``code``, if any."""
+    if unit in PIECE_UNITS and code.norm is not None and code.norm.duration_months is not None:
+        return code.norm.duration_months
+    return None
+
+
+def decided_units_factor(code: Code, frequency: str, unit: str) -> tuple[Fraction, bool] | None:
+    """Units of the code's own unit per 3 months for one unit of a decided volume in ``unit``,
+    and whether that still divides by the allocation period in days; None when the decided
+    unit does not convert to the code's or the frequency gives no figure."""
+    v = convert_volume(1, unit, code.unit)
     if v is None:
         return None
-    months = None
-    if code.unit in PIECE_UNITS and code.norm is not None and code.norm.duration_months is not None:
-        months = code.norm.duration_months
-    n, _ = units_3m(v, frequency, period_days=duration_days, trajectory_months=months)
-    return n
+    factor = frequency_factor(frequency, trajectory_months(code, code.unit))
+    if isinstance(factor, str):
+        return None
+    return v * factor[0], factor[1]
+
+
+def _decided_units(volume: Number, frequency: str, duration_days: int | None, unit: str,
+                   code: Code) -> Fraction | None:
+    factor = decided_units_factor(code, frequency, unit)
+    if factor is None:
+        return None
+    per_unit, spread = factor
+    if not spread:
+        return exact(volume) * per_unit
+    if duration_days is None or duration_days <= 0:
+        return None
+    return exact(volume) * per_unit / duration_days
 
 
 def decided_units_3m(volume: Decimal, frequency: str, duration_days: int | None,
@@ -364,29 +406,45 @@ def normalise_decision(code: Code, volume: Number, frequency: str, unit: str,
     The same normalisation as the overview's norm figures; for batch checks such as the budget
     ceiling (cost of the batch per 3 months) and the volume band of the ``tariff`` check.
     """
-    months = None
-    if unit in PIECE_UNITS and code.norm is not None and code.norm.duration_months is not None:
-        months = code.norm.duration_months
+    months = trajectory_months(code, unit)
     hpu = code.hours_per_unit if unit == code.unit else None
     return normalise(unit, volume, frequency, unit_tariff, period_days=duration_days,
                      trajectory_months=months, hours_per_unit=hpu)
 
 
-@lru_cache(maxsize=4096)
-def _norm_units(unit: str, norm: Norm | None) -> Fraction | None:
-    # a batch asks for the same few norms again and again; Norm and unit decide the answer
-    probe = Code.model_construct(id="00A00", name="", category="00", unit=unit, level=0, norm=norm)
-    return normalise_norm(probe, None).units_3m
+def _norm_units(code: Code) -> Fraction | None:
+    # the units of ``normalise_norm`` without its hours and cost: asked once per case
+    nv, _ = norm_volume(code)
+    if nv is None:
+        return None
+    volume, frequency, months = nv
+    return units_3m(volume, frequency, trajectory_months=months)[0]
+
+
+def volume_norm_factor(code: Code, frequency: str, unit: str) -> tuple[Fraction, bool] | None:
+    """The decided intensity as a percentage of the code's norm for one unit of volume (and
+    whether it still divides by the allocation period in days); None when there is no norm to
+    compare with or the decided volume gives no figure. ``volume_norm_pct`` of one case and
+    the batch expression are both this factor, rounded half-up."""
+    norm = _norm_units(code)
+    factor = decided_units_factor(code, frequency, unit)
+    if norm is None or norm == 0 or factor is None:
+        return None
+    return factor[0] * 100 / norm, factor[1]
 
 
 def volume_norm_pct(volume: Decimal, frequency: str, duration_days: int | None,
                     unit: str, code: Code) -> int | None:
     """Decided intensity as a whole percentage (half-up) of the code's norm."""
-    norm = _norm_units(code.unit, code.norm)
-    decided = _decided_units(volume, frequency, duration_days, unit, code)
-    if norm is None or decided is None or norm == 0:
+    factor = volume_norm_factor(code, frequency, unit)
+    if factor is None:
         return None
-    return int(round_half_up(decided * 100 / norm, 0))
+    pct, spread = factor
+    if spread:
+        if duration_days is None or duration_days <= 0:
+            return None
+        pct = pct / duration_days
+    return int(round_half_up(exact(volume) * pct, 0))
 
 
 __all__ = [
@@ -398,9 +456,12 @@ __all__ = [
     "UNIT_TABLE",
     "WEEKS_3M",
     "Normalised",
+    "TOTAL",
     "ThreeMonths",
     "convert_volume",
     "decided_units_3m",
+    "decided_units_factor",
+    "frequency_factor",
     "hours_per_unit",
     "norm_units_3m",
     "norm_volume",
@@ -411,7 +472,9 @@ __all__ = [
     "round_money",
     "three_months",
     "to_decimal",
+    "trajectory_months",
     "unit_hours",
     "units_3m",
+    "volume_norm_factor",
     "volume_norm_pct",
 ]

@@ -17,11 +17,14 @@ from typing import Any
 
 import polars as pl
 
-from zorgregels.core.columnar import INDEX
+from zorgregels.catalogue.catalogue import Catalogue
+from zorgregels.core.cost import cost_3m_cents_expr
 from zorgregels.core.engine import CoreEngine
+from zorgregels.core.exprs import INDEX
 from zorgregels.io.columns import SOURCE, SOURCE_ROW
 from zorgregels.io.frame import Records, frame_records
-from zorgregels.jobs.validate import ValidationReport, _granted, cost_3m_cents, validate
+from zorgregels.jobs.validate import ValidationReport, validate
+from zorgregels.jobs.validate.cross import granted
 
 VERDICT_ORDER = ["ok", "warning", "error", "incomplete"]
 KEY = ["__key"]
@@ -54,12 +57,12 @@ def _finding_keys(findings: pl.DataFrame) -> pl.DataFrame:
                        pl.col("scope").fill_null("-")], separator="|").alias("__key"))
 
 
-def _costs(report: ValidationReport, catalogue: Any) -> pl.Series:
+def _costs(report: ValidationReport, catalogue: Catalogue) -> pl.Series:
     """Cost per 3 months, in cents, of every granted decision at the catalogue's tariff on its
-    decision date: the same expression as the budget ceiling (validate.cost_3m_cents)."""
+    decision date: the cost of ``core.cost``, as for the budget ceiling."""
     facts = report.facts
     assert facts is not None
-    cost = pl.when(_granted(facts)).then(cost_3m_cents(catalogue, pl.col("code_tariff")))
+    cost = pl.when(granted()).then(cost_3m_cents_expr(catalogue, pl.col("code_tariff")))
     return facts.sort(INDEX).select(cost.alias("c")).get_column("c").cast(pl.Int64)
 
 

@@ -1,0 +1,184 @@
+"""What a fact value and a message look like to a person, in the scalar form (one case) and
+the expression form (a batch) side by side: ``display`` / ``display_expr``,
+``format_message`` / ``message_expr``, and the messages of the engine's own findings (a gap or
+a conflict in a table, missing inputs, a malformed value).
+
+Fact values are shown as ``catalogue.conditions.from_fact_value`` shows them (ISO dates,
+decimals without trailing zeros, money with cents); in a message booleans read ja/nee and
+lists are joined with ", ".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import polars as pl
+
+from zorgregels.catalogue.compile import CompiledTable
+from zorgregels.catalogue.conditions import from_fact_value
+from zorgregels.catalogue.fields import FIELDS, SCALE
+from zorgregels.core.exprs import iso_date
+
+#: a placeholder in a rule's message: ``{field}``
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+#: what a message shows for an absent value
+EMPTY = "(leeg)"
+MISSING_PREFIX = "Ontbrekende gegevens; zonder deze geven de regels geen advies: "
+
+Style = Literal["message", "repr", "value"]
+
+
+# ------------------------------------------------------------------ a fact value
+
+
+def display(name: str, value: Any) -> Any:
+    """A fact value as a person reads it (None when absent)."""
+    if value is None:
+        return None
+    f = FIELDS.get(name)
+    if f is None:
+        return value
+    return from_fact_value(f, value)
+
+
+def _scaled_text(col: pl.Expr, money: bool) -> pl.Expr:
+    """``from_fact_value`` of a scaled integer, as text, with integer arithmetic only."""
+    sign = pl.when(col < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    a = col.abs()
+    whole = (a // SCALE).cast(pl.Utf8)
+    frac4 = (a % SCALE).cast(pl.Utf8).str.zfill(4)
+    normal = pl.when(a % SCALE == 0).then(whole).otherwise(
+        pl.concat_str([whole, pl.lit("."), frac4.str.strip_chars_end("0")]))
+    if money:
+        cents = pl.concat_str([whole, pl.lit("."), frac4.str.slice(0, 2)])
+        text = pl.when(a % 100 == 0).then(cents).otherwise(normal)
+    else:
+        text = normal
+    # Decimal('-0') never arises: 0 has no sign
+    return pl.concat_str([pl.when(a == 0).then(pl.lit("")).otherwise(sign), text])
+
+
+def display_expr(name: str, col: pl.Expr | None = None, style: Style = "message") -> pl.Expr:
+    """Text of a fact value as the engine shows it; null when absent.
+
+    style "message": ``format_message`` (bools ja/nee, lists joined with ", ");
+    style "repr": ``str(display(...))`` in an f-string (True/False, a list's repr);
+    style "value": ``display`` for expected/actual (bools True/False).
+    """
+    col = pl.col(name) if col is None else col
+    f = FIELDS.get(name)
+    if f is None:
+        return pl.lit(None, dtype=pl.Utf8)
+    t = f.type
+    if t == "str":
+        return col
+    if t == "int":
+        return col.cast(pl.Utf8)
+    if t == "bool":
+        yes, no = ("ja", "nee") if style == "message" else ("True", "False")
+        return pl.when(col.is_null()).then(None).when(col).then(pl.lit(yes)).otherwise(pl.lit(no))
+    if t == "date":
+        return iso_date(col)
+    if t in ("money", "decimal"):
+        return _scaled_text(col, t == "money")
+    if t == "list":
+        if style == "repr":
+            return col.map_elements(lambda v: repr(list(v)), return_dtype=pl.Utf8)
+        return col.list.join(", ")
+    raise TypeError(t)
+
+
+# ------------------------------------------------------------------ a rule's message
+
+
+def format_message(template: str, fact: Mapping[str, Any]) -> str:
+    """A rule's message with its placeholders filled from one case's fact."""
+    def sub(m: re.Match[str]) -> str:
+        v = display(m.group(1), fact.get(m.group(1)))
+        if v is None:
+            return EMPTY
+        if isinstance(v, bool):
+            return "ja" if v else "nee"
+        return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+
+    return PLACEHOLDER.sub(sub, template)
+
+
+def message_expr(template: str) -> pl.Expr:
+    """``format_message`` for a batch."""
+    parts: list[pl.Expr] = []
+    pos = 0
+    for m in PLACEHOLDER.finditer(template):
+        if m.start() > pos:
+            parts.append(pl.lit(template[pos:m.start()]))
+        name = m.group(1)
+        parts.append(display_expr(name).fill_null(EMPTY) if name in FIELDS else pl.lit(EMPTY))
+        pos = m.end()
+    if pos < len(template):
+        parts.append(pl.lit(template[pos:]))
+    if not parts:
+        return pl.lit("")
+    return pl.concat_str(parts) if len(parts) > 1 else parts[0]
+
+
+# ------------------------------------------------------------------ the engine's own findings
+
+
+def _gap_head(table: CompiledTable) -> str:
+    return f"Geen rij van tabel '{table.name}' past bij "
+
+
+_GAP_TAIL = "; de regels geven hier geen advies (lacune in de regels)."
+
+
+def gap_message(table: CompiledTable, values: Mapping[str, Any]) -> str:
+    """No row of a table matched the values it compared."""
+    shown = ", ".join(f"{k}={display(k, v)}" for k, v in values.items())
+    return _gap_head(table) + shown + _GAP_TAIL
+
+
+def gap_message_expr(table: CompiledTable, compared: Sequence[tuple[str, pl.Expr]]) -> pl.Expr:
+    """``gap_message`` for a batch, from the compared fields and their columns at that stage."""
+    parts: list[pl.Expr] = []
+    for i, (name, col) in enumerate(compared):
+        parts += [pl.lit((", " if i else "") + f"{name}="),
+                  display_expr(name, col, style="repr").fill_null("None")]
+    return pl.concat_str([pl.lit(_gap_head(table)), *parts, pl.lit(_GAP_TAIL)])
+
+
+def _conflict_tail(table: CompiledTable) -> str:
+    return f" van tabel '{table.name}' geven verschillende uitkomsten ({table.hit_policy})."
+
+
+def conflict_message(table: CompiledTable, rows: Sequence[int]) -> str:
+    """Rows (0-based) of a table that give different outcomes."""
+    return f"Rijen {', '.join(str(r + 1) for r in rows)}" + _conflict_tail(table)
+
+
+def conflict_message_expr(table: CompiledTable, rows_text: pl.Expr) -> pl.Expr:
+    """``conflict_message`` for a batch, from the matched rows as text (1-based, ", ")."""
+    return pl.concat_str([pl.lit("Rijen "), rows_text, pl.lit(_conflict_tail(table))])
+
+
+def missing_message(missing: Sequence[str]) -> str:
+    return MISSING_PREFIX + ", ".join(missing)
+
+
+def missing_message_expr(missing: pl.Expr) -> pl.Expr:
+    return pl.concat_str([pl.lit(MISSING_PREFIX), missing.list.join(", ")])
+
+
+def invalid_value_message(name: str, reason: str) -> str:
+    return f"{name}: {reason}"
+
+
+def invalid_value_message_expr(name: str, reason: pl.Expr) -> pl.Expr:
+    return pl.concat_str([pl.lit(f"{name}: "), reason])
+
+
+__all__ = ["EMPTY", "PLACEHOLDER", "conflict_message", "conflict_message_expr", "display",
+           "display_expr", "format_message", "gap_message", "gap_message_expr",
+           "invalid_value_message", "invalid_value_message_expr", "message_expr",
+           "missing_message", "missing_message_expr"]

@@ -1,0 +1,179 @@
+"""The checks that need the whole batch: iJw's no-stacking rule, help from several providers
+one after the other (``sequential_help``) and the budget ceiling per code, municipality and
+quarter. A decision that lacks a fact a check needs is counted in a "not evaluable" note,
+never judged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import polars as pl
+
+from zorgregels.catalogue.catalogue import Catalogue
+from zorgregels.core.cost import cost_3m_cents_expr
+from zorgregels.core.exprs import INDEX, as_date, iso_date
+from zorgregels.core.findings import SEQ_CROSS, Kind, finding_exprs, findings_frame
+from zorgregels.core.results import NotEvaluable
+
+STACKING_BASIS = "iJw 3.2 OP259 / TR302 (geen stapeling: zelfde product, client en aanbieder niet overlappend)"
+SEQUENTIAL_BASIS = ("000_6addc916605f6708.txt §2 (integrale hulp in samenhang in plaats van hulp van "
+                    "verschillende aanbieders na elkaar)")
+NO_STACKING = Kind("dates.ijw_no_stacking", "dates", "error")
+SEQUENTIAL_HELP = Kind("sequential_help.providers_in_sequence", "sequential_help", "info")
+BUDGET_CEILING = Kind("budget_ceiling.exceeded", "budget_ceiling", "warning")
+
+_OPEN_END = dt.date(9999, 12, 31).toordinal()
+
+
+def granted() -> pl.Expr:
+    """A decision counts as help given unless it was rejected."""
+    return (pl.col("outcome") != "rejected").fill_null(True)
+
+
+def evaluable(facts: pl.DataFrame, need: list[str], kind: Kind,
+              notes: list[NotEvaluable]) -> pl.DataFrame:
+    """The granted decisions that have every fact a cross-decision check needs; the others are
+    counted in a "not evaluable" note, never judged."""
+    given = facts.filter(granted())
+    ok = pl.all_horizontal([pl.col(f).is_not_null() for f in need])
+    lacking = given.filter(~ok)
+    if lacking.height:
+        notes.append(NotEvaluable(
+            rule=kind.rule, check=kind.check, rows=lacking.height,
+            missing=[f for f in need if lacking.get_column(f).null_count()],
+            reason="ontbrekende gegevens: " + ", ".join(need)))
+    return given.filter(ok)
+
+
+def no_stacking(facts: pl.DataFrame, notes: list[NotEvaluable]) -> pl.DataFrame:
+    """iJw OP259/TR302: the same product for the same client and provider in overlapping periods."""
+    need = ["client_id", "provider", "code", "start_date"]
+    keys = ["client_id", "provider", "code"]
+    g = (evaluable(facts, need, NO_STACKING, notes)
+         .select(INDEX, "decision_id", *need, pl.col("end_date").fill_null(_OPEN_END).alias("__end"))
+         .sort([*keys, "start_date", INDEX]))
+    # segmented running maximum without a window over string keys: groups are contiguous after
+    # the sort, so (group number << 32) + end rises across groups and its running max stays
+    # inside the current group
+    new_group = pl.any_horizontal([pl.col(k) != pl.col(k).shift(1) for k in keys]).fill_null(True)
+    g = g.with_columns(new_group.cum_sum().cast(pl.Int64).alias("__gid"))
+    comb = (pl.col("__gid") * (1 << 32) + pl.col("__end")).cum_max().shift(1)
+    g = g.with_columns(
+        pl.when((comb // (1 << 32)) == pl.col("__gid")).then(comb % (1 << 32)).alias("__prev_end"),
+        pl.when(~new_group).then(pl.col("decision_id").shift(1)).alias("__prev_id"))
+    hit = g.filter((pl.col("start_date") <= pl.col("__prev_end")).fill_null(False))
+    open_end = pl.col("__prev_end") == _OPEN_END
+    msg = pl.concat_str([
+        pl.lit("Product "), pl.col("code"), pl.lit(" is voor dezelfde client en aanbieder "),
+        pl.col("provider"), pl.lit(" al toegewezen tot "),
+        pl.when(open_end).then(pl.lit("onbepaalde tijd")).otherwise(iso_date(pl.col("__prev_end"))),
+        pl.lit(" (besluit "), pl.col("__prev_id").fill_null("(leeg)"), pl.lit("); deze toewijzing start "),
+        iso_date(pl.col("start_date")), pl.lit(" en overlapt daarmee (stapeling).")])
+    return hit.select(finding_exprs(
+        NO_STACKING, seq=SEQ_CROSS, message=msg, basis=STACKING_BASIS,
+        expected=pl.when(open_end).then(None).otherwise(iso_date(pl.col("__prev_end"))),
+        actual=iso_date(pl.col("start_date"))))
+
+
+def sequential_help(facts: pl.DataFrame, notes: list[NotEvaluable], gap_days: int) -> pl.DataFrame:
+    """One client, several providers one after the other (not at the same time)."""
+    need = ["client_id", "provider", "start_date", "end_date"]
+    g = (evaluable(facts, need, SEQUENTIAL_HELP, notes).select(INDEX, "decision_id", *need)
+         .sort(["client_id", "start_date", "end_date", INDEX]))
+    same = (pl.col("client_id") == pl.col("client_id").shift(1)).fill_null(False)
+    g = g.with_columns(
+        pl.when(same).then(pl.col("end_date").shift(1)).alias("__prev_end"),
+        pl.when(same).then(pl.col("provider").shift(1)).alias("__prev_provider"),
+    )
+    gap = pl.col("start_date") - pl.col("__prev_end")
+    hit = g.filter(((gap > 0) & (gap <= gap_days + 1) & (pl.col("provider") != pl.col("__prev_provider")))
+                   .fill_null(False))
+    providers = (g.filter(pl.col("client_id").is_in(hit["client_id"].unique().implode()))
+                 .group_by("client_id").agg(pl.col("provider").n_unique().alias("__providers")))
+    hit = hit.join(providers, on="client_id", how="left")
+    msg = pl.concat_str([
+        pl.lit("De client krijgt vanaf "), iso_date(pl.col("start_date")), pl.lit(" hulp van aanbieder "),
+        pl.col("provider"), pl.lit(", na hulp van aanbieder "), pl.col("__prev_provider"),
+        pl.lit(" die eindigde op "), iso_date(pl.col("__prev_end")),
+        pl.lit(": aanbieders na elkaar in plaats van tegelijk ("), pl.col("__providers").cast(pl.Utf8),
+        pl.lit(" aanbieders in deze batch).")])
+    return hit.select(finding_exprs(SEQUENTIAL_HELP, seq=SEQ_CROSS + 1, message=msg,
+                                    basis=SEQUENTIAL_BASIS, actual=pl.col("provider")))
+
+
+def _quarter(col: pl.Expr) -> pl.Expr:
+    d = as_date(col)
+    return d.dt.year().cast(pl.Int64) * 4 + (d.dt.month().cast(pl.Int64) - 1) // 3
+
+
+def budget_ceiling(facts: pl.DataFrame, catalogue: Catalogue, notes: list[NotEvaluable]) -> pl.DataFrame:
+    """Cost per quarter (3 months) per code and municipality against the declared ceilings.
+
+    The 3-month cost of one decision is ``core.cost`` at the applied tariff (the catalogue
+    tariff when none is given). A decision counts in every quarter its period touches (an open
+    end: the start quarter only). Warning only: a ceiling is never a ground to refuse necessary
+    care.
+    """
+    ceilings = list(catalogue.budget_ceilings)
+    if not ceilings:
+        notes.append(NotEvaluable(rule=BUDGET_CEILING.rule, check=BUDGET_CEILING.check,
+                                  rows=facts.height, reason="de catalogus declareert geen budgetplafonds"))
+        return findings_frame()
+    codes = sorted({c.code for c in ceilings})
+    need = ["code", "municipality", "volume", "frequency", "unit", "start_date"]
+    rel = facts.filter(granted() & pl.col("code").is_in(codes).fill_null(False))
+    rel = rel.with_columns(cost_3m_cents_expr(catalogue, pl.coalesce("tariff", "code_tariff")).alias("__cents"))
+    ok = pl.col("__cents").is_not_null() & pl.all_horizontal([pl.col(f).is_not_null() for f in need])
+    lacking = rel.filter(~ok)
+    if lacking.height:
+        notes.append(NotEvaluable(
+            rule=BUDGET_CEILING.rule, check=BUDGET_CEILING.check, rows=lacking.height,
+            missing=[f for f in need if lacking.get_column(f).null_count()],
+            reason="ontbrekende of onbruikbare gegevens: " + ", ".join(need)
+            + ", tarief, eenheid gelijk aan die van de code"))
+    rel = rel.filter(ok).with_columns(
+        _quarter(pl.col("start_date")).alias("__q0"),
+        pl.when(pl.col("end_date").is_not_null() & (pl.col("end_date") >= pl.col("start_date")))
+        .then(_quarter(pl.col("end_date"))).otherwise(_quarter(pl.col("start_date"))).alias("__q1"))
+    rel = rel.with_columns(pl.int_ranges("__q0", pl.col("__q1") + 1).alias("__q")).explode("__q")
+    groups = (rel.group_by("code", "municipality", "__q")
+              .agg(pl.col("__cents").sum().alias("__cents"), pl.len().alias("__n"))
+              .sort("code", "municipality", "__q"))
+    names = {m.code: m.name for m in catalogue.region.municipalities} if catalogue.region else {}
+    by_name = {v: k for k, v in names.items()}
+    rows: list[dict[str, Any]] = []
+    for code, muni, q, total, count in groups.iter_rows():
+        year, quarter = divmod(q, 4)
+        q_start = dt.date(year, quarter * 3 + 1, 1)
+        cbs = muni if muni in names else by_name.get(muni, muni)
+        for c in ceilings:
+            if c.code != code or (c.municipality is not None and c.municipality not in (cbs, names.get(cbs))):
+                continue
+            if not (c.valid_from <= q_start and (c.valid_to is None or q_start <= c.valid_to)):
+                continue
+            amount = Decimal(total) / 100
+            if amount > c.amount_3m:
+                over = amount - c.amount_3m
+                rows.append({
+                    "rule": BUDGET_CEILING.rule, "check": BUDGET_CEILING.check,
+                    "severity": BUDGET_CEILING.severity,
+                    "message": (f"Kosten van {code} in {muni} in {year}-K{quarter + 1}: EUR "
+                                f"{_money(amount)} over {count} besluiten, boven het budgetplafond van "
+                                f"EUR {_money(c.amount_3m)} (EUR {_money(over)} erboven). Een plafond is "
+                                "geen grond om noodzakelijke zorg te weigeren."),
+                    "basis": c.basis, "expected": _money(c.amount_3m), "actual": _money(amount),
+                    "scope": f"code={code};municipality={muni};quarter={year}-K{quarter + 1}",
+                })
+            break
+    return findings_frame(rows)
+
+
+def _money(d: Decimal) -> str:
+    return str(Decimal(d).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+__all__ = ["BUDGET_CEILING", "NO_STACKING", "SEQUENTIAL_HELP", "budget_ceiling", "evaluable",
+           "granted", "no_stacking", "sequential_help"]

@@ -1,0 +1,154 @@
+"""Batch validation of referral decisions: every single-decision check through the columnar
+evaluator (the same compiled rules as ``Engine.evaluate``), plus the cross-decision checks
+that need the whole batch: ``budget_ceiling``, ``sequential_help`` and iJw's no-stacking rule.
+
+Nothing is lost: rows in equals rows reported; a malformed row becomes ``input`` findings;
+unknown columns pass through; a ``bsn`` column is masked in every output. A check that lacks
+the facts it needs gives an explicit "not evaluable" note, never a false finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from zorgregels.core.engine import CoreEngine
+from zorgregels.core.exprs import INDEX
+from zorgregels.core.findings import MALFORMED_ROW, SEQ_MALFORMED, finding_exprs, locate
+from zorgregels.core.outcome import (
+    RANKED_SEVERITIES,
+    Signal,
+    has_severity,
+    severity_flags,
+    verdict_expr,
+)
+from zorgregels.core.results import FINDING_COLUMNS, NotEvaluable
+from zorgregels.core.semantics import INPUT_BASIS
+from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
+from zorgregels.io.frame import Records, frame_records
+from zorgregels.io.privacy import mask_bsn_column
+from zorgregels.jobs.validate.cross import budget_ceiling, no_stacking, sequential_help
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ValidationReport:
+    """The result of one batch: decisions with their verdicts, all findings, notes and a summary."""
+
+    decisions: pl.DataFrame  # every input column (bsn masked), _source, _row, verdict, finding_count
+    findings: pl.DataFrame  # FINDING_COLUMNS (+ ``__i``, the 0-based batch row), sorted deterministically
+    not_evaluable: list[NotEvaluable]
+    summary: dict[str, Any]
+    rules_hash: str = ""
+    facts: pl.DataFrame | None = field(default=None, repr=False)  # typed facts per row (for reports)
+
+    @property
+    def rows_in(self) -> int:
+        return int(self.summary["rows_in"])
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.summary["by_severity"].get("error", 0))
+
+    def write(self, out_dir: str | Path) -> Path:
+        from zorgregels.render.report import write_report
+
+        return write_report(self, Path(out_dir))
+
+
+def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None = None,
+             as_of: dt.date | None = None, progress: Progress | None = None,
+             sequential_gap_days: int = 183) -> ValidationReport:
+    """Validate a batch of decisions; each as of its own decision date (``as_of`` only for rows
+    without one)."""
+    def step(name: str, i: int, n: int) -> None:
+        if progress is not None:
+            progress(name, i, n)
+
+    step("lezen", 0, 5)
+    df = frame_records(records, columns)
+    rows_in = df.height
+    ev = engine.columnar
+    step("regels per besluit", 1, 5)
+    data_cols = [c for c in df.columns if c not in (SOURCE, SOURCE_ROW, ERROR)]
+    res = ev.evaluate(df.select(data_cols), as_of=as_of)
+    facts = res.rows
+    notes: list[NotEvaluable] = []
+    step("controles over besluiten heen", 2, 5)
+    where = df.select(pl.int_range(0, df.height, dtype=pl.Int64).alias(INDEX),
+                      pl.col(SOURCE).alias("source"), pl.col(SOURCE_ROW).alias("row"))
+    malformed = (df.select(pl.int_range(0, df.height, dtype=pl.Int64).alias(INDEX), pl.col(ERROR))
+                 .filter(pl.col(ERROR).is_not_null())
+                 .join(facts.select(INDEX, "decision_id"), on=INDEX, how="left")
+                 .select(finding_exprs(MALFORMED_ROW, seq=SEQ_MALFORMED, basis=INPUT_BASIS,
+                                       message=pl.concat_str([pl.lit("Onleesbare rij: "), pl.col(ERROR)]))))
+    # the cross-decision checks read a few columns; never filter the wide fact table itself
+    slim = facts.select(INDEX, "decision_id", "outcome", "client_id", "provider", "code", "municipality",
+                        "volume", "frequency", "unit", "code_unit", "tariff", "code_tariff",
+                        "start_date", "end_date", "duration_days")
+    cross = [no_stacking(slim, notes), sequential_help(slim, notes, sequential_gap_days)]
+    budget = budget_ceiling(slim, engine.catalogue, notes)
+    notes += res.not_evaluable
+    step("oordeel per besluit", 3, 5)
+    findings_rows = locate(pl.concat([res.findings, malformed, *cross], how="vertical"), where
+                           ).sort([INDEX, "seq"])
+    per_row = findings_rows.group_by(INDEX).agg(pl.len().cast(pl.Int64).alias("finding_count"),
+                                                *severity_flags())
+    # scatter the per-row counts into full columns (rows are 0..n-1): no join, no sort of n rows
+    idx = per_row.get_column(INDEX)
+    counts = [pl.repeat(0, df.height, dtype=pl.Int64, eager=True)
+              .scatter(idx, per_row.get_column("finding_count")).alias("finding_count")]
+    counts += [pl.repeat(False, df.height, dtype=pl.Boolean, eager=True)
+               .scatter(idx, per_row.get_column(has_severity(s))).alias(has_severity(s))
+               for s in RANKED_SEVERITIES]
+    result = pl.col("result")
+    signals: dict[Signal, pl.Expr] = {"missing": result == "incomplete", "conflict": result == "conflict",
+                                      "gap": result == "no_rule_matched"}
+    verdicts = (facts.select("result").with_columns(counts)
+                .select(verdict_expr(signals).alias("verdict"), "finding_count"))
+    decisions = df.with_columns(verdicts.get_columns())
+    for name in decisions.columns:
+        if name.lower() == "bsn":
+            decisions = decisions.with_columns(mask_bsn_column(pl.col(name)).alias(name))
+    decisions = decisions.drop(ERROR)
+    findings = pl.concat([findings_rows, budget], how="vertical").select(*FINDING_COLUMNS, INDEX)
+    step("samenvatting", 4, 5)
+    summary = _summary(rows_in, decisions, findings, notes, engine)
+    step("klaar", 5, 5)
+    return ValidationReport(decisions=decisions, findings=findings, not_evaluable=notes,
+                            summary=summary, rules_hash=engine.rules_hash,
+                            facts=facts.select(INDEX, "municipality", "referrer_type", "code", "outcome",
+                                               "volume", "frequency", "unit", "code_unit",
+                                               "code_tariff", "duration_days"))
+
+
+def _summary(rows_in: int, decisions: pl.DataFrame, findings: pl.DataFrame,
+             notes: list[NotEvaluable], engine: CoreEngine) -> dict[str, Any]:
+    by_check: dict[str, dict[str, int]] = {}
+    for check, sev, n in findings.group_by("check", "severity").len().iter_rows():
+        by_check.setdefault(check, {})[sev] = int(n)
+    by_sev = {s: int(n) for s, n in findings.group_by("severity").len().iter_rows()}
+    by_rule = {r: int(n) for r, n in findings.group_by("rule").len().iter_rows()}
+    verdicts = {v: int(n) for v, n in decisions.group_by("verdict").len().iter_rows()}
+    sources = sorted({s for s in decisions.get_column(SOURCE).unique().to_list() if s is not None})
+    return {
+        "rows_in": rows_in,
+        "rows_reported": decisions.height,
+        "findings": findings.height,
+        "by_check": {k: dict(sorted(v.items())) for k, v in sorted(by_check.items())},
+        "by_severity": dict(sorted(by_sev.items())),
+        "by_rule": dict(sorted(by_rule.items())),
+        "verdicts": dict(sorted(verdicts.items())),
+        "not_evaluable": [n.model_dump() for n in sorted(notes, key=lambda n: (n.check, n.rule))],
+        "rules_hash": engine.rules_hash,
+        "sources": [Path(s).name if not s.startswith("<") else s for s in sources],
+    }
+
+
+__all__ = ["Progress", "ValidationReport", "validate"]
