@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import zorgregels
 from zorgregels import Engine
+from zorgregels.catalogue.compile import compile_audit
 from zorgregels.catalogue.conditions import holds
 from zorgregels.core.facts import derive, read_record, to_fact
 from zorgregels.io.privacy import BSN_MASK
@@ -166,6 +167,26 @@ def test_reuse_threshold_is_configurable(audit_engine: Engine) -> None:
     higher = by_id(audit_rejections(audit_engine, EXACT, reuse_threshold=4))
     assert crit(higher["E09"], "motivation_specific").status == "pass"
     assert higher["E09"].verdict == "transparent"
+
+
+def test_transparency_rules_compile_into_the_audit_only(audit_engine: Engine) -> None:
+    cat = audit_engine.catalogue
+    criteria = [r.id for r in cat.rules if r.rule.check == "transparency"]
+    assert len(criteria) == 33
+    assert not [r for r in audit_engine.compiled.rules if r.check == "transparency"]
+    assert [r.id for r in audit_engine.compiled.rules] == [
+        r.id for r in cat.rules if r.rule.check != "transparency"]
+    audit = compile_audit(cat)
+    grounds, rules = audit.stages
+    assert [r.id for r in rules.rules] == criteria and not grounds.rules and not grounds.tables
+    # one condition per ground that has one; a forbidden ground has none that could carry a rejection
+    assert [c.id for c in grounds.conditions] == [
+        "ground.voorliggende_voorziening", "ground.eigen_kracht", "ground.andere_wet",
+        "ground.geen_jeugdige", "ground.woonplaats", "ground.onvoldoende_informatie"]
+    andere_wet = grounds.conditions[2]
+    assert holds(andere_wet.cond, {"rejection_reason": "andere_wet", "wlz_indication": True})
+    assert not holds(andere_wet.cond, {"rejection_reason": "eigen_kracht", "wlz_indication": True})
+    assert andere_wet.basis == cat.grounds["andere_wet"].ground.basis
 
 
 def test_transparency_rules_do_not_fire_outside_the_audit(audit_engine: Engine) -> None:

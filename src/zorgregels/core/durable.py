@@ -139,6 +139,10 @@ def rule_key(stage: int, rule: int) -> str:
     return f"s{stage}.x{rule}"
 
 
+def condition_key(stage: int, condition: int) -> str:
+    return f"s{stage}.c{condition}"
+
+
 class DurableRuntime:
     """Runs one case at a time through a private durable-rules host."""
 
@@ -179,6 +183,13 @@ class DurableRuntime:
                 rules[key] = {
                     "all": [{"m": {"$and": [here, *map(_exists, rule.requires), to_durable(rule.cond)]}}],
                     "pri": 1 + ri,
+                    "run": self._recorder(k, key),
+                }
+            for ci, condition in enumerate(stage.conditions):
+                key = condition_key(k, ci)
+                rules[key] = {
+                    "all": [{"m": {"$and": [here, to_durable(condition.cond)]}}],
+                    "pri": 1 + ci,
                     "run": self._recorder(k, key),
                 }
             rules[f"s{k}.advance"] = {

@@ -25,7 +25,6 @@ import datetime as dt
 import hashlib
 import importlib.metadata
 import json
-import re
 import threading
 import weakref
 from collections import Counter, defaultdict
@@ -37,11 +36,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from zorgregels.catalogue.catalogue import ParsedGround
-from zorgregels.catalogue.compile import CompiledRule, CompiledRules, Stage
-from zorgregels.catalogue.conditions import All, Cmp, describe, fields_of, holds
-from zorgregels.catalogue.fields import FIELDS
+from zorgregels.catalogue.compile import (
+    CompiledCondition,
+    CompiledRule,
+    compile_audit,
+    ground_condition_id,
+)
+from zorgregels.catalogue.conditions import describe, fields_of, holds
 from zorgregels.catalogue.model import FORMAT_VERSION
-from zorgregels.core.durable import DurableRuntime, Session, rule_key
+from zorgregels.core.durable import DurableRuntime, Session, condition_key, rule_key
 from zorgregels.core.engine import CoreEngine
 from zorgregels.core.facts import derive, read_record, to_fact
 from zorgregels.core.results import Finding
@@ -67,7 +70,6 @@ VERDICTS: tuple[str, ...] = ("transparent", "incomplete", "not_testable")
 STATUSES: tuple[str, ...] = ("pass", "fail", "needs_review", "not_applicable")
 DEFAULT_REUSE_THRESHOLD = 3
 DEFAULT_SIMILARITY = 0.9
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 GAP_BASIS = "domain.md §6 (elk criterium is een regel van check transparency)"
 #: fields that identify and group a decision; always read
 _ALWAYS_READ = ("decision_id", "outcome", "code", "rejection_reason", "motivation", "municipality",
@@ -207,36 +209,17 @@ def _durable_version() -> str:
 
 
 class AuditRules:
-    """Ground conditions (stage 0) and transparency criteria (stage 1) on a private durable host."""
+    """The audit's rule set (``compile_audit``: ground conditions in stage 0, the transparency
+    criteria in stage 1) on a private durable host."""
 
     def __init__(self, engine: CoreEngine):
         cat = engine.catalogue
         self.grounds: dict[str, ParsedGround] = dict(cat.grounds)
-        self.criteria: tuple[CompiledRule, ...] = tuple(
-            r for r in engine.compiled.rules if r.check == "transparency")
-        if not self.criteria:
-            raise InputError("de regels bevatten geen criteria van check 'transparency' "
-                             "(zie rules/transparency.yaml); de audit kan niet worden uitgevoerd")
-        for g in self.grounds.values():
-            for text in (g.ground.message or "", g.ground.review or ""):
-                unknown = [f for f in _PLACEHOLDER.findall(text) if f not in FIELDS]
-                if unknown:
-                    raise InputError(f"{g.source.file}:{g.source.line}: grond {g.id}: bericht noemt "
-                                     f"onbekend veld {', '.join(unknown)}")
-        self.ground_index: dict[str, int] = {}
-        ground_rules: list[CompiledRule] = []
-        for g in self.grounds.values():
-            if g.holds_when is None or g.ground.forbidden:
-                continue
-            cond = All((Cmp("rejection_reason", "eq", g.id), g.holds_when))
-            self.ground_index[g.id] = len(ground_rules)
-            ground_rules.append(CompiledRule(
-                id=f"ground.{g.id}", check="transparency", severity="info", message=g.ground.name,
-                basis=g.ground.basis, cond=cond, requires=(), expected=None, actual=None,
-                reads=tuple(fields_of(cond)), source=g.source))
-        self.compiled = CompiledRules(
-            stages=(Stage(index=0, rules=tuple(ground_rules)), Stage(index=1, rules=self.criteria)),
-            bundle_hash=engine.rules_hash)
+        self.compiled = compile_audit(cat)
+        grounds, criteria = self.compiled.stages
+        self.ground_conditions: dict[str, tuple[int, CompiledCondition]] = {
+            c.id: (i, c) for i, c in enumerate(grounds.conditions)}
+        self.criteria: tuple[CompiledRule, ...] = criteria.rules
         self.runtime = DurableRuntime(self.compiled, self._resolve)
         self.light_codes = cat.light_help_codes()
         reads: set[str] = set(_ALWAYS_READ)
@@ -261,11 +244,11 @@ class AuditRules:
             return None
         nxt = dict(fact)
         gid = fact.get("rejection_reason")
-        g = self.grounds.get(gid) if isinstance(gid, str) else None
-        if g is not None and gid in self.ground_index and not fact.get("ground_needs_missing"):
-            by_durable = rule_key(0, self.ground_index[gid]) in hits
-            assert g.holds_when is not None
-            by_reference = holds(g.holds_when, fact)
+        found = self.ground_conditions.get(ground_condition_id(gid)) if isinstance(gid, str) else None
+        if found is not None and not fact.get("ground_needs_missing"):
+            index, condition = found
+            by_durable = condition_key(0, index) in hits
+            by_reference = holds(condition.cond, fact)
             if by_durable != by_reference:  # a backend bug, never a finding about a decision
                 raise RuntimeError(f"durable-rules en de referentiesemantiek verschillen over grond "
                                    f"{gid}: {by_durable} tegen {by_reference}")
