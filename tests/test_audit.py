@@ -7,6 +7,7 @@ import datetime as dt
 import importlib.metadata
 import importlib.util
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -20,7 +21,14 @@ from zorgregels.catalogue.compile import compile_audit
 from zorgregels.catalogue.conditions import holds
 from zorgregels.core.facts import derive, read_record, to_fact
 from zorgregels.io.privacy import BSN_MASK
-from zorgregels.jobs.audit import CRITERIA, AuditReport, audit_rejections, canonical_json, sha256
+from zorgregels.jobs.audit import (
+    CRITERIA,
+    Auditor,
+    AuditReport,
+    audit_rejections,
+    canonical_json,
+    sha256,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXACT = ROOT / "fixtures" / "audit" / "exact.csv"
@@ -187,6 +195,24 @@ def test_transparency_rules_compile_into_the_audit_only(audit_engine: Engine) ->
     assert holds(andere_wet.cond, {"rejection_reason": "andere_wet", "wlz_indication": True})
     assert not holds(andere_wet.cond, {"rejection_reason": "eigen_kracht", "wlz_indication": True})
     assert andere_wet.basis == cat.grounds["andere_wet"].ground.basis
+
+
+def test_the_engine_keeps_one_auditor_that_keeps_no_state_between_batches(
+        audit_engine: Engine, exact: AuditReport) -> None:
+    auditor = audit_engine.auditor
+    assert audit_engine.auditor is auditor
+    assert isinstance(auditor, Auditor)
+    rows = list(csv.DictReader(EXACT.open(encoding="utf-8")))
+    # a batch in between (another reuse context) leaves no trace in the next one
+    auditor.audit(rows[:5])
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        reports = list(pool.map(lambda _: audit_engine.audit_rejections(EXACT), range(3)))
+    for report in reports:
+        assert report.jsonl_lines() == exact.jsonl_lines()
+    # the function builds its own auditor over the same compiled rules
+    assert audit_rejections(audit_engine, EXACT).jsonl_lines() == exact.jsonl_lines()
+    other = Engine.from_path(ROOT / "rules")
+    assert other.auditor is not auditor
 
 
 def test_transparency_rules_do_not_fire_outside_the_audit(audit_engine: Engine) -> None:
