@@ -20,6 +20,7 @@ from zorgregels import Engine
 from zorgregels.catalogue.compile import compile_audit
 from zorgregels.catalogue.conditions import holds
 from zorgregels.core.facts import derive, read_record, to_fact
+from zorgregels.diagnostics import InputError
 from zorgregels.io.privacy import BSN_MASK
 from zorgregels.jobs.audit import (
     CRITERIA,
@@ -392,8 +393,6 @@ def test_ground_holds_agrees_with_reference_semantics(audit_engine: Engine, grou
 def test_a_ground_message_naming_an_unknown_field_is_refused(tmp_path: Path) -> None:
     import shutil
 
-    from zorgregels.diagnostics import InputError
-
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
     text = (rules / "grounds.yaml").read_text(encoding="utf-8")
@@ -414,6 +413,35 @@ def test_same_receipts_from_jsonl_and_in_any_row_order(tmp_path: Path, audit_eng
     for d in exact.decisions:
         assert other[d.decision_id].receipt == d.receipt
         assert other[d.decision_id].criteria == d.criteria
+
+
+def test_python_values_are_read_as_their_text(audit_engine: Engine, exact: AuditReport) -> None:
+    """Records go through the one framing (io.frame): a dict with Python values is the same
+    record as the CSV row with their text, so it gets the same verdict and the same receipt."""
+    row = next(r for r in csv.DictReader(EXACT.open(encoding="utf-8")) if r["decision_id"] == "E01")
+    typed = {k: v for k, v in row.items() if v != ""}
+    typed.update(decision_date=dt.date(2025, 3, 21), request_date=dt.date(2025, 3, 1),
+                 birth_date=dt.date(2014, 5, 1), network_assessed=True, objection_info=True,
+                 wlz_indication=True, bsn=111222333)
+    d = audit_rejections(audit_engine, [typed]).decisions[0]
+    before = by_id(exact)["E01"]
+    assert (d.verdict, d.criteria) == (before.verdict, before.criteria)
+    assert d.receipt.input_hash == before.receipt.input_hash
+    assert d.row == 1 and d.source == "<records>"
+
+
+def test_empty_and_wrong_inputs(audit_engine: Engine) -> None:
+    empty = audit_rejections(audit_engine, [])
+    assert empty.decisions == [] and empty.summary["rows"] == 0 and empty.exit_code == 0
+    with pytest.raises(InputError, match="record 2"):
+        audit_rejections(audit_engine, [dict(BASE, decision_id="X"), "geen record"])
+
+
+def test_data_frame_rows_are_numbered(audit_engine: Engine, exact: AuditReport) -> None:
+    report = audit_engine.audit_rejections(pl.read_csv(EXACT, infer_schema=False))
+    assert [(d.decision_id, d.row) for d in report.decisions] == \
+        [(d.decision_id, d.row) for d in exact.decisions]
+    assert [d.receipt for d in report.decisions] == [d.receipt for d in exact.decisions]
 
 
 def test_unreadable_row_is_reported_not_dropped(tmp_path: Path, audit_engine: Engine) -> None:

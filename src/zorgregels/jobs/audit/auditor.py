@@ -8,19 +8,18 @@ durable runtime, and keeps no state between batches (``zorgregels.Engine`` keeps
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-
-import polars as pl
 
 from zorgregels.core.engine import CoreEngine
 from zorgregels.core.facts import InputIssue, read_record
 from zorgregels.core.receipt import Versions
 from zorgregels.diagnostics import InputError
+from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
+from zorgregels.io.frame import Records, frame_records
 from zorgregels.io.privacy import mask_bsns_in_text
-from zorgregels.io.readers import read_decisions
 from zorgregels.jobs.audit.judge import Reuse, Settings, judge
 from zorgregels.jobs.audit.model import AuditedDecision, AuditReport, NotAudited
 from zorgregels.jobs.audit.rules import AuditRules
@@ -39,7 +38,7 @@ class Auditor:
         self.rules_hash = engine.rules_hash
         self.rules = AuditRules(engine.catalogue)
 
-    def audit(self, records: Any, *, reuse_threshold: int = DEFAULT_REUSE_THRESHOLD,
+    def audit(self, records: Records, *, reuse_threshold: int = DEFAULT_REUSE_THRESHOLD,
               similarity: float = DEFAULT_SIMILARITY, as_of: dt.date | None = None,
               columns: str | Path | None = None) -> AuditReport:
         """Audit every rejected light-help decision in ``records`` (see ``audit_rejections``)."""
@@ -50,11 +49,10 @@ class Auditor:
         cat = self.catalogue
         rules = self.rules
 
-        rows: list[dict[str, Any]] = []
+        rows = framed_rows(records, columns)
         parsed: list[tuple[dict[str, Any], list[InputIssue]]] = []
-        for raw in iter_records(records, columns):
-            rows.append(raw)
-            if raw.get("_error"):
+        for raw in rows:
+            if raw[ERROR]:
                 parsed.append(({}, []))
                 continue
             typed, issues, _extra = read_record(raw)
@@ -70,11 +68,11 @@ class Auditor:
         not_light = 0
         for i, raw in enumerate(rows):
             typed, issues = parsed[i]
-            where: dict[str, Any] = {"source": raw.get("_source"), "row": raw.get("_row"),
+            where: dict[str, Any] = {"source": raw[SOURCE], "row": raw[SOURCE_ROW],
                                      "decision_id": str(raw["decision_id"])
                                      if raw.get("decision_id") not in (None, "") else None}
-            if raw.get("_error"):
-                not_audited.append(NotAudited(**where, reason=f"onleesbare rij: {raw['_error']}"))
+            if raw[ERROR]:
+                not_audited.append(NotAudited(**where, reason=f"onleesbare rij: {raw[ERROR]}"))
                 continue
             bad = {iss.field: iss for iss in issues}
             if "outcome" in bad or "outcome" not in typed:
@@ -107,13 +105,14 @@ class Auditor:
         return mask_bsn(report, {b for b in bsns if len(b) >= 8})
 
 
-def audit_rejections(engine: CoreEngine, records: Any, *, reuse_threshold: int = DEFAULT_REUSE_THRESHOLD,
+def audit_rejections(engine: CoreEngine, records: Records, *, reuse_threshold: int = DEFAULT_REUSE_THRESHOLD,
                      similarity: float = DEFAULT_SIMILARITY, as_of: dt.date | None = None,
                      columns: str | Path | None = None) -> AuditReport:
     """Audit every rejected light-help decision in ``records`` (see ``zorgregels.jobs.audit``).
 
-    ``records``: an iterable of dicts, a polars DataFrame of text columns, or a path (or list of
-    paths) to CSV/JSONL/Parquet decision files; ``columns`` maps an export's columns.
+    ``records``: anything ``io.frame.frame_records`` reads: a path (or list of paths) to
+    CSV/JSONL/Parquet/iJw decision files, an iterable of dicts, or a data frame; ``columns``
+    maps an export's columns.
     ``reuse_threshold``: from this many rejections sharing a motivation, it is boilerplate.
     ``as_of``: reference date for the rules; by default each record's own decision_date.
     Builds an ``Auditor`` for this call; ``Engine.audit_rejections`` reuses the engine's own.
@@ -122,9 +121,17 @@ def audit_rejections(engine: CoreEngine, records: Any, *, reuse_threshold: int =
                                  as_of=as_of, columns=columns)
 
 
+def framed_rows(records: Records, columns: str | Path | None = None) -> list[dict[str, Any]]:
+    """The batch as rows of the one framing (``io.frame``): the record's own columns as text,
+    with ``_source``, ``_row`` and ``_error``. An empty list of records is an empty batch."""
+    if isinstance(records, (list, tuple)) and not records:
+        return []
+    return frame_records(records, columns).to_dicts()
+
+
 def _ident(raw: Mapping[str, Any]) -> str:
     did = raw.get("decision_id")
-    return str(did).strip() if did not in (None, "") else f"{raw.get('_source') or 'invoer'}:{raw.get('_row')}"
+    return str(did).strip() if did not in (None, "") else f"{raw[SOURCE] or 'invoer'}:{raw[SOURCE_ROW]}"
 
 
 def _reuse(parsed: list[tuple[dict[str, Any], list[InputIssue]]], similarity: float,
@@ -152,19 +159,3 @@ def mask_bsn(report: AuditReport, bsns: set[str]) -> AuditReport:
     masked.decisions.sort(key=lambda d: (d.decision_id, d.source or "", d.row or 0))
     return masked
 
-
-def iter_records(records: Any, columns: str | Path | None = None) -> Iterator[dict[str, Any]]:
-    """Raw records from dicts, a polars DataFrame, or paths read by ``readers.read_decisions``."""
-    if isinstance(records, (str, Path)):
-        records = read_decisions([records], columns=columns)
-    elif isinstance(records, (list, tuple)) and records and all(isinstance(r, (str, Path)) for r in records):
-        records = read_decisions(list(records), columns=columns)
-    if isinstance(records, pl.DataFrame):
-        yield from records.iter_rows(named=True)
-        return
-    for i, r in enumerate(records, 1):
-        if not isinstance(r, Mapping):
-            raise InputError(f"record {i}: verwacht een mapping van veld naar waarde, kreeg {type(r).__name__}")
-        row = dict(r)
-        row.setdefault("_row", i)
-        yield row

@@ -20,6 +20,7 @@ from zorgregels.catalogue.conditions import describe
 from zorgregels.core.facts import InputIssue, derive, to_fact
 from zorgregels.core.receipt import Versions, canonical_json, record_hash, sha256
 from zorgregels.core.semantics import format_message
+from zorgregels.io.columns import SOURCE, SOURCE_ROW
 from zorgregels.jobs.audit.model import (
     AuditedDecision,
     CriterionResult,
@@ -136,7 +137,7 @@ def judge(rules: AuditRules, catalogue: Catalogue, settings: Settings, raw: Mapp
     dd = typed.get("decision_date")
     return AuditedDecision(
         decision_id=decision_id, verdict=verdict, reasons=reasons, criteria=criteria,
-        receipt=receipt, source=raw.get("_source"), row=_int(raw.get("_row")),
+        receipt=receipt, source=raw.get(SOURCE), row=_int(raw.get(SOURCE_ROW)),
         municipality=typed.get("municipality"), team=typed.get("team"),
         referrer_type=typed.get("referrer_type"), code=typed.get("code"),
         rejection_reason=gid, ground=ground, decision_date=dd.isoformat() if dd else None,
