@@ -236,6 +236,7 @@ def test_receipt_contents(exact: AuditReport, audit_engine: Engine) -> None:
     body = r.model_dump()
     h = body.pop("hash")
     assert h == sha256(canonical_json(body))
+    assert r.is_sealed() and not r.model_copy(update={"motivation_reuse": 7}).is_sealed()
 
 
 def test_same_input_same_receipt(audit_engine: Engine, exact: AuditReport) -> None:

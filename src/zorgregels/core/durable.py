@@ -44,6 +44,7 @@ from zorgregels.catalogue.conditions import (
     Present,
     Ref,
 )
+from zorgregels.core.receipt import Versions
 
 _DR_OP = {"eq": None, "ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 _ADVANCE_PRI = 1_000_000
@@ -153,6 +154,8 @@ class DurableRuntime:
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
         self.definition = self._build(compiled)
+        #: the software that evaluates, for the receipts of what it evaluated
+        self.versions = Versions.installed()
         self._host = _SynchronousHost()
         self._host.register_rulesets({self.name: copy.deepcopy(self.definition)})
 

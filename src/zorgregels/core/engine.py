@@ -18,6 +18,7 @@ from zorgregels.catalogue.loader import load_catalogue
 from zorgregels.core.columnar import ColumnarEvaluator
 from zorgregels.core.durable import DurableRuntime, Session, applies_key, row_key, rule_key
 from zorgregels.core.facts import derive, read_record, to_fact
+from zorgregels.core.receipt import decision_receipt
 from zorgregels.core.results import Decision, Finding, NotEvaluable, TraceStep
 from zorgregels.core.semantics import (
     INPUT_BASIS,
@@ -98,7 +99,11 @@ class CoreEngine:
         derived = derive(typed, self.catalogue, as_of)
         fact = to_fact({**typed, **derived})
         session = self._runtime.run(fact)
-        return self._decision(session, typed, derived, issues, as_of)
+        decision = self._decision(session, typed, derived, issues, as_of)
+        # the result hash covers the decision as evaluate --json prints it, without the receipt
+        receipt = decision_receipt(self._runtime.versions, self.rules_hash, as_of, raw,
+                                   decision.model_dump(mode="json", exclude={"receipt"}))
+        return decision.model_copy(update={"receipt": receipt})
 
     def _decision(self, session: Session, typed: dict[str, Any], derived: dict[str, Any],
                   issues: list[Any], as_of: dt.date) -> Decision:

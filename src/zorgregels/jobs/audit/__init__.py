@@ -35,11 +35,11 @@ from zorgregels.jobs.audit.model import (
     STATUSES,
     VERDICTS,
     AuditedDecision,
+    AuditReceipt,
     AuditReport,
     CriterionResult,
     GroundInfo,
     NotAudited,
-    Receipt,
 )
 
 __all__ = [
@@ -49,12 +49,12 @@ __all__ = [
     "STATUSES",
     "VERDICTS",
     "AuditReport",
+    "AuditReceipt",
     "AuditedDecision",
     "Auditor",
     "CriterionResult",
     "GroundInfo",
     "NotAudited",
-    "Receipt",
     "audit_rejections",
     "canonical_json",
     "record_hash",

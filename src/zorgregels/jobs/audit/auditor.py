@@ -15,7 +15,6 @@ from typing import Any
 
 from zorgregels.core.engine import CoreEngine
 from zorgregels.core.facts import InputIssue, read_record
-from zorgregels.core.receipt import Versions
 from zorgregels.diagnostics import InputError
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
 from zorgregels.io.frame import Records, frame_records
@@ -61,7 +60,7 @@ class Auditor:
 
         settings = Settings(as_of=as_of, reuse_threshold=reuse_threshold,
                             similarity=format(Decimal(str(similarity)).normalize(), "f"),
-                            versions=Versions.installed(), rules_hash=self.rules_hash)
+                            versions=rules.runtime.versions, rules_hash=self.rules_hash)
         decisions: list[AuditedDecision] = []
         not_audited: list[NotAudited] = []
         light_granted: list[dict[str, Any]] = []

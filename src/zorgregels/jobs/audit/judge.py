@@ -18,14 +18,14 @@ from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.compile import CompiledRule
 from zorgregels.catalogue.conditions import describe
 from zorgregels.core.facts import InputIssue, derive, to_fact
-from zorgregels.core.receipt import Versions, canonical_json, record_hash, sha256
+from zorgregels.core.receipt import Versions, canonical_json, record_hash, seal, sha256
 from zorgregels.core.semantics import format_message
 from zorgregels.io.columns import SOURCE, SOURCE_ROW
 from zorgregels.jobs.audit.model import (
     AuditedDecision,
+    AuditReceipt,
     CriterionResult,
     GroundInfo,
-    Receipt,
     Status,
     Verdict,
 )
@@ -117,19 +117,11 @@ def judge(rules: AuditRules, catalogue: Catalogue, settings: Settings, raw: Mapp
     verdict, reasons = _verdict(rules, criteria, issues, final)
     result = {"verdict": verdict,
               "criteria": [[c.criterion, c.status, c.rules] for c in criteria]}
-    body: dict[str, Any] = {
-        "zorgregels": settings.versions.zorgregels,
-        "durable_rules": settings.versions.durable_rules,
-        "rule_format": settings.versions.rule_format,
-        "rules_hash": settings.rules_hash,
-        "as_of": reference.isoformat() if reference is not None else None,
-        "input_hash": record_hash(raw),
-        "reuse_threshold": settings.reuse_threshold,
-        "similarity": settings.similarity,
-        "motivation_reuse": reuse.count,
-        "result_hash": sha256(canonical_json(result)),
-    }
-    receipt = Receipt(**body, hash=sha256(canonical_json(body)))
+    receipt = seal(AuditReceipt, settings.versions, rules_hash=settings.rules_hash,
+                   as_of=reference.isoformat() if reference is not None else None,
+                   input_hash=record_hash(raw), reuse_threshold=settings.reuse_threshold,
+                   similarity=settings.similarity, motivation_reuse=reuse.count,
+                   result_hash=sha256(canonical_json(result)))
     ground = None
     if pg is not None:
         ground = GroundInfo(id=pg.id, name=pg.ground.name, basis=pg.ground.basis,

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from zorgregels.core.receipt import ReceiptBasis
 from zorgregels.core.results import Finding
 
 CRITERIA = (
@@ -34,12 +35,9 @@ class CriterionResult(BaseModel):
     rules: list[str] = Field(default_factory=list, description="the transparency rules that fired")
 
 
-class Receipt(BaseModel):
-    zorgregels: str
-    durable_rules: str
-    rule_format: int
-    rules_hash: str
-    as_of: str | None
+class AuditReceipt(ReceiptBasis):
+    """The receipt of one audited decision: with the batch context that influenced its verdict."""
+
     input_hash: str = Field(description="sha256 of the raw record as canonical JSON (sorted keys; "
                             "empty values, reader bookkeeping and bsn left out)")
     reuse_threshold: int
@@ -62,7 +60,7 @@ class AuditedDecision(BaseModel):
     verdict: Verdict
     reasons: list[str] = Field(default_factory=list, description="why this verdict, in Dutch")
     criteria: list[CriterionResult]
-    receipt: Receipt
+    receipt: AuditReceipt
     source: str | None = None
     row: int | None = None
     municipality: str | None = None
