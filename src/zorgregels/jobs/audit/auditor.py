@@ -48,7 +48,7 @@ class Auditor:
         cat = self.catalogue
         rules = self.rules
 
-        rows = framed_rows(records, columns)
+        rows = _framed_rows(records, columns)
         parsed: list[tuple[dict[str, Any], list[InputIssue]]] = []
         for raw in rows:
             if raw[ERROR]:
@@ -120,7 +120,7 @@ def audit_rejections(engine: CoreEngine, records: Records, *, reuse_threshold: i
                                  as_of=as_of, columns=columns)
 
 
-def framed_rows(records: Records, columns: str | Path | None = None) -> list[dict[str, Any]]:
+def _framed_rows(records: Records, columns: str | Path | None = None) -> list[dict[str, Any]]:
     """The batch as rows of the one framing (``io.frame``): the record's own columns as text,
     with ``_source``, ``_row`` and ``_error``. An empty list of records is an empty batch."""
     if isinstance(records, (list, tuple)) and not records:

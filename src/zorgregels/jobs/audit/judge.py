@@ -129,7 +129,7 @@ def judge(rules: AuditRules, catalogue: Catalogue, settings: Settings, raw: Mapp
     dd = typed.get("decision_date")
     return AuditedDecision(
         decision_id=decision_id, verdict=verdict, reasons=reasons, criteria=criteria,
-        receipt=receipt, source=raw.get(SOURCE), row=_int(raw.get(SOURCE_ROW)),
+        receipt=receipt, source=raw[SOURCE], row=raw[SOURCE_ROW],
         municipality=typed.get("municipality"), team=typed.get("team"),
         referrer_type=typed.get("referrer_type"), code=typed.get("code"),
         rejection_reason=gid, ground=ground, decision_date=dd.isoformat() if dd else None,
@@ -161,9 +161,3 @@ def _verdict(rules: AuditRules, criteria: list[CriterionResult], issues: list[In
         reasons.append("ter beoordeling door een deskundige: " + ", ".join(review))
     return verdict, reasons
 
-
-def _int(v: Any) -> int | None:
-    try:
-        return int(v) if v is not None else None
-    except (TypeError, ValueError):
-        return None
