@@ -158,10 +158,9 @@ def ground_condition_id(ground: str) -> str:
     return f"ground.{ground}"
 
 
-def _ground(g: ParsedGround) -> CompiledCondition:
-    assert g.holds_when is not None
+def _ground(g: ParsedGround, holds_when: Cond) -> CompiledCondition:
     # the record's own ground is part of the condition, so one stage holds every ground
-    cond = All((Cmp("rejection_reason", "eq", g.id), g.holds_when))
+    cond = All((Cmp("rejection_reason", "eq", g.id), holds_when))
     return CompiledCondition(id=ground_condition_id(g.id), cond=cond, basis=g.ground.basis,
                              reads=tuple(fields_of(cond)), source=g.source)
 
@@ -181,7 +180,7 @@ def compile_audit(cat: Catalogue) -> CompiledRules:
             if unknown:
                 raise InputError(f"{g.source.file}:{g.source.line}: grond {g.id}: bericht noemt "
                                  f"onbekend veld {', '.join(unknown)}")
-    grounds = tuple(_ground(g) for g in cat.grounds.values()
+    grounds = tuple(_ground(g, g.holds_when) for g in cat.grounds.values()
                     if g.holds_when is not None and not g.ground.forbidden)
     return CompiledRules(stages=(Stage(index=0, conditions=grounds), Stage(index=1, rules=criteria)),
                          bundle_hash=cat.bundle_hash)
