@@ -30,9 +30,11 @@ CASE = {"birth_date": "2012-05-01", "domains": ["gedrag"], "severity": "matig", 
 
 
 def _recompute_result_hash(printed: str) -> tuple[str, dict]:
+    """The recipe of core/receipt.py: the printed decision without its receipt, compact JSON in
+    the printed key order."""
     data = json.loads(printed)
     receipt = data.pop("receipt")
-    return sha256(canonical_json(data)), receipt
+    return sha256(json.dumps(data, ensure_ascii=False, separators=(",", ":"))), receipt
 
 
 # ---------------------------------------------------------------- one case
@@ -58,14 +60,28 @@ def test_every_decision_carries_a_receipt(engine) -> None:
 def test_same_case_same_receipt_and_changes_show(engine) -> None:
     first = engine.evaluate(CASE, as_of=ON).receipt
     assert first is not None
-    reordered = dict(reversed(list(CASE.items())))
-    assert engine.evaluate({**reordered, "team": "", "bsn": "111222333"}, as_of=ON).receipt == first
+    assert engine.evaluate(dict(CASE), as_of=ON).receipt == first
+    # empty values and the bsn are not part of the case's hash, nor (unmasked) of the decision
+    assert engine.evaluate({**CASE, "team": "", "bsn": "111222333"}, as_of=ON).receipt == first
+    # the input hash does not depend on the order of the fields; the result hash covers the
+    # decision as printed, whose facts follow the case's order
+    reordered = engine.evaluate(dict(reversed(list(CASE.items()))), as_of=ON)
+    assert reordered.receipt is not None and reordered.receipt.input_hash == first.input_hash
+    assert _recompute_result_hash(reordered.model_dump_json())[0] == reordered.receipt.result_hash
     other_input = engine.evaluate({**CASE, "severity": "licht"}, as_of=ON).receipt
     assert other_input is not None
     assert other_input.input_hash != first.input_hash and other_input.result_hash != first.result_hash
     later = engine.evaluate(CASE, as_of=dt.date(2025, 6, 1)).receipt
     assert later is not None and later.as_of == "2025-06-01"
     assert later.input_hash == first.input_hash and later.hash != first.hash
+
+
+def test_the_result_hash_recipe_holds_for_any_text(engine) -> None:
+    awkward = {**CASE, "decision_id": 'a/b "q" \\ \t\u001f é 😀 \u2028 \x7f', "team": "CJG <Zuid>"}
+    d = engine.evaluate(awkward, as_of=ON)
+    assert d.receipt is not None
+    assert _recompute_result_hash(d.model_dump_json(indent=2))[0] == d.receipt.result_hash
+    assert _recompute_result_hash(d.model_dump_json())[0] == d.receipt.result_hash
 
 
 def test_a_changed_receipt_is_not_sealed(engine) -> None:

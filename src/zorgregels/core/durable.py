@@ -220,7 +220,9 @@ class DurableRuntime:
             if session is None:
                 return
             try:
-                fact = {k: v for k, v in c.m._d.items() if k not in ("sid", "stage") and not k.startswith("$")}
+                # the cheapest filter that keeps the fact flat: this runs once per stage and case
+                fact = {k: v for k, v in c.m._d.items() if k[:1] != "$"}
+                del fact["sid"], fact["stage"]
                 session.facts[stage] = fact
                 nxt = resolve(stage, fact, session.hits.get(stage, []), session)
                 if nxt is None:

@@ -100,10 +100,11 @@ class CoreEngine:
         fact = to_fact({**typed, **derived})
         session = self._runtime.run(fact)
         decision = self._decision(session, typed, derived, issues, as_of)
-        # the result hash covers the decision as evaluate --json prints it, without the receipt
-        receipt = decision_receipt(self._runtime.versions, self.rules_hash, as_of, raw,
-                                   decision.model_dump(mode="json", exclude={"receipt"}))
-        return decision.model_copy(update={"receipt": receipt})
+        # the result hash covers the decision as evaluate --json prints it, without the receipt;
+        # the receipt completes the decision built just above (a copy would cost more than it)
+        decision.receipt = decision_receipt(self._runtime.versions, self.rules_hash, as_of, raw,
+                                            decision.model_dump_json(exclude={"receipt"}))
+        return decision
 
     def _decision(self, session: Session, typed: dict[str, Any], derived: dict[str, Any],
                   issues: list[Any], as_of: dt.date) -> Decision:

@@ -7,7 +7,10 @@ the canonical JSON (sorted keys, no whitespace, UTF-8) of every other field, so 
 recompute it from the printed values.
 
 * ``Receipt``: one result, as ``Decision.receipt`` of ``CoreEngine.evaluate``; ``result_hash``
-  is over the decision as printed by ``evaluate --json`` without its receipt.
+  is over the decision as ``evaluate --json`` prints it, without its receipt, as compact JSON in
+  the printed key order (``json.dumps(d, ensure_ascii=False, separators=(",", ":"))`` of the
+  parsed output minus ``receipt``). Not sorted, unlike the receipt's own ``hash``: pydantic
+  writes that form itself, a quarter of the cost of canonical JSON on every evaluated case.
 * ``BatchReceipt``: a batch as framed by ``io.frame`` (``batch_receipt``).
 * The transparency audit extends ``ReceiptBasis`` with the batch context that influenced a
   verdict (``jobs.audit.model.AuditReceipt``).
@@ -29,9 +32,13 @@ from pydantic import BaseModel, Field
 from zorgregels.catalogue.model import FORMAT_VERSION
 from zorgregels.version import __version__
 
+# json.dumps with options builds a new encoder on every call, most of the cost of hashing a small
+# value; the encoder holds no state between calls
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
 
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return _CANONICAL.encode(value)
 
 
 def sha256(text: str) -> str:
@@ -50,7 +57,7 @@ def record_hash(raw: Mapping[str, Any]) -> str:
     Left out: the reader's bookkeeping (``_source``, ``_row``, ``_error``), empty values (so a
     CSV's empty cell and a JSON line's missing key hash the same) and ``bsn``.
     """
-    clean = {str(k): v for k, v in raw.items() if not _left_out(str(k)) and v is not None and v != ""}
+    clean = {k: v for k, v in raw.items() if v is not None and v != "" and not _left_out(k)}
     return sha256(canonical_json(clean))
 
 
@@ -125,7 +132,8 @@ class Receipt(ReceiptBasis):
 
     input_hash: str = Field(description="sha256 of the case as given, as canonical JSON (sorted "
                             "keys; empty values, reader bookkeeping and bsn left out)")
-    result_hash: str = Field(description="sha256 of the decision as canonical JSON, without its receipt")
+    result_hash: str = Field(description="sha256 of the decision without its receipt as compact "
+                             "JSON in the printed key order (see the module docstring)")
     hash: str = Field(description="sha256 over every other field of this receipt")
 
 
@@ -154,11 +162,11 @@ def seal(kind: type[R], versions: Versions, **fields: str | int | None) -> R:
 
 
 def decision_receipt(versions: Versions, rules_hash: str, as_of: dt.date,
-                     case: Mapping[str, Any], result: Mapping[str, Any]) -> Receipt:
-    """The receipt of one case: ``case`` as given, ``result`` as JSON (the decision without its
-    receipt)."""
+                     case: Mapping[str, Any], result_json: str) -> Receipt:
+    """The receipt of one case: ``case`` as given; ``result_json`` the decision without its
+    receipt as compact JSON in field order (``Decision.model_dump_json(exclude={"receipt"})``)."""
     return seal(Receipt, versions, rules_hash=rules_hash, as_of=as_of.isoformat(),
-                input_hash=record_hash(case), result_hash=sha256(canonical_json(result)))
+                input_hash=record_hash(case), result_hash=sha256(result_json))
 
 
 def batch_receipt(frame: pl.DataFrame, *, rules_hash: str, as_of: dt.date | None,

@@ -67,20 +67,23 @@ def judge(rules: AuditRules, catalogue: Catalogue, settings: Settings, raw: Mapp
     pg = catalogue.grounds.get(gid) if gid is not None else None
     if gid is not None:
         values["ground_known"] = pg is not None
+    ground_facts: dict[str, Any] = {}
     if pg is not None:
         g = pg.ground
         values["ground_forbidden"] = g.forbidden
         values["ground_alternative_required"] = g.alternative_required
         if not g.forbidden:
-            fact_now = to_fact(values)
-            lacking = [f for f in g.needs if f not in fact_now]
-            if lacking:
-                values["ground_needs_missing"] = lacking
             if pg.holds_when is not None:
-                values["ground_condition"] = describe(pg.holds_when)
+                ground_facts["ground_condition"] = describe(pg.holds_when)
             if g.review:
-                values["ground_review"] = g.review
+                ground_facts["ground_review"] = g.review
     fact = to_fact(values)
+    if pg is not None and not pg.ground.forbidden:
+        # what the ground needs is a fact of the record (typed or derived), present or not
+        lacking = [f for f in pg.ground.needs if f not in fact]
+        if lacking:
+            ground_facts["ground_needs_missing"] = lacking
+    fact.update(to_fact(ground_facts))
     final, fired = rules.run(fact)
 
     by_criterion: dict[str, list[CompiledRule]] = defaultdict(list)
