@@ -7,6 +7,7 @@ import datetime as dt
 import importlib.metadata
 import importlib.util
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from zorgregels.jobs.audit import (
     canonical_json,
     sha256,
 )
+from zorgregels.jobs.audit.auditor import mask_bsn
 
 ROOT = Path(__file__).resolve().parent.parent
 EXACT = ROOT / "fixtures" / "audit" / "exact.csv"
@@ -284,8 +286,6 @@ def test_bsn_never_in_output(audit_engine: Engine, year: AuditReport) -> None:
     from zorgregels.render.audit import render
 
     text += render(year)
-    import re
-
     runs = set(re.findall(r"\d{9}", text))
     assert not (runs & bsns)
 
@@ -296,6 +296,16 @@ def test_bsn_in_another_column_is_masked(audit_engine: Engine) -> None:
     report = audit_rejections(audit_engine, rows)
     assert "111222333" not in report.model_dump_json()
     assert BSN_MASK in [d.decision_id for d in report.decisions]
+    assert all(d.receipt.is_sealed() for d in report.decisions)
+
+
+def test_masking_never_breaks_a_receipt(year: AuditReport) -> None:
+    runs = {m for d in year.decisions for m in re.findall(r"\d{8,}", d.receipt.hash)}
+    assert runs  # hex hashes have runs of digits; one that looked like a bsn must stay whole
+    bsn = sorted(runs)[0][:8]
+    masked = mask_bsn(year, {bsn})
+    assert [d.receipt for d in masked.decisions] == [d.receipt for d in year.decisions]
+    assert all(d.receipt.is_sealed() for d in masked.decisions)
 
 
 # ---------------------------------------------------------------- the example year

@@ -8,6 +8,7 @@ durable runtime, and keeps no state between batches (``zorgregels.Engine`` keeps
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -147,14 +148,24 @@ def _reuse(parsed: list[tuple[dict[str, Any], list[InputIssue]]], similarity: fl
     return reuse
 
 
+_RECEIPTS: dict[str, Any] = {"decisions": {"__all__": {"receipt"}}}
+
+
 def mask_bsn(report: AuditReport, bsns: set[str]) -> AuditReport:
     """The audit never copies a bsn into its output; should an export have put one in another
-    column (a decision id, a team name), it is masked here, in every output field."""
-    text = report.model_dump_json()
+    column (a decision id, a team name), it is masked here, in every output field.
+
+    Receipts are left as they are: they hold versions and hashes, nothing from the input, and a
+    hash whose hex digits happened to contain a bsn must not be broken by the mask."""
+    text = report.model_dump_json(exclude=_RECEIPTS)
     masked_text = mask_bsns_in_text(text, bsns)
     if masked_text == text:
         return report
-    masked = AuditReport.model_validate_json(masked_text)
+    data = json.loads(masked_text)
+    for decision, original in zip(data["decisions"], report.decisions, strict=True):
+        decision["receipt"] = original.receipt.model_dump()
+    masked = AuditReport.model_validate(data)
     masked.decisions.sort(key=lambda d: (d.decision_id, d.source or "", d.row or 0))
     return masked
+
 
