@@ -7,6 +7,8 @@ import datetime as dt
 import importlib.metadata
 import importlib.util
 import json
+import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -16,10 +18,20 @@ from hypothesis import strategies as st
 
 import zorgregels
 from zorgregels import Engine
+from zorgregels.catalogue.compile import compile_audit
 from zorgregels.catalogue.conditions import holds
 from zorgregels.core.facts import derive, read_record, to_fact
+from zorgregels.diagnostics import InputError
 from zorgregels.io.privacy import BSN_MASK
-from zorgregels.jobs.audit import CRITERIA, AuditReport, audit_rejections, canonical_json, sha256
+from zorgregels.jobs.audit import (
+    CRITERIA,
+    Auditor,
+    AuditReport,
+    audit_rejections,
+    canonical_json,
+    sha256,
+)
+from zorgregels.jobs.audit.auditor import mask_bsn
 
 ROOT = Path(__file__).resolve().parent.parent
 EXACT = ROOT / "fixtures" / "audit" / "exact.csv"
@@ -168,6 +180,44 @@ def test_reuse_threshold_is_configurable(audit_engine: Engine) -> None:
     assert higher["E09"].verdict == "transparent"
 
 
+def test_transparency_rules_compile_into_the_audit_only(audit_engine: Engine) -> None:
+    cat = audit_engine.catalogue
+    criteria = [r.id for r in cat.rules if r.rule.check == "transparency"]
+    assert len(criteria) == 33
+    assert not [r for r in audit_engine.compiled.rules if r.check == "transparency"]
+    assert [r.id for r in audit_engine.compiled.rules] == [
+        r.id for r in cat.rules if r.rule.check != "transparency"]
+    audit = compile_audit(cat)
+    grounds, rules = audit.stages
+    assert [r.id for r in rules.rules] == criteria and not grounds.rules and not grounds.tables
+    # one condition per ground that has one; a forbidden ground has none that could carry a rejection
+    assert [c.id for c in grounds.conditions] == [
+        "ground.voorliggende_voorziening", "ground.eigen_kracht", "ground.andere_wet",
+        "ground.geen_jeugdige", "ground.woonplaats", "ground.onvoldoende_informatie"]
+    andere_wet = grounds.conditions[2]
+    assert holds(andere_wet.cond, {"rejection_reason": "andere_wet", "wlz_indication": True})
+    assert not holds(andere_wet.cond, {"rejection_reason": "eigen_kracht", "wlz_indication": True})
+    assert andere_wet.basis == cat.grounds["andere_wet"].ground.basis
+
+
+def test_the_engine_keeps_one_auditor_that_keeps_no_state_between_batches(
+        audit_engine: Engine, exact: AuditReport) -> None:
+    auditor = audit_engine.auditor
+    assert audit_engine.auditor is auditor
+    assert isinstance(auditor, Auditor)
+    rows = list(csv.DictReader(EXACT.open(encoding="utf-8")))
+    # a batch in between (another reuse context) leaves no trace in the next one
+    auditor.audit(rows[:5])
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        reports = list(pool.map(lambda _: audit_engine.audit_rejections(EXACT), range(3)))
+    for report in reports:
+        assert report.jsonl_lines() == exact.jsonl_lines()
+    # the function builds its own auditor over the same compiled rules
+    assert audit_rejections(audit_engine, EXACT).jsonl_lines() == exact.jsonl_lines()
+    other = Engine.from_path(ROOT / "rules")
+    assert other.auditor is not auditor
+
+
 def test_transparency_rules_do_not_fire_outside_the_audit(audit_engine: Engine) -> None:
     row = next(r for r in csv.DictReader(EXACT.open(encoding="utf-8")) if r["decision_id"] == "E04")
     decision = audit_engine.evaluate(row)
@@ -188,6 +238,7 @@ def test_receipt_contents(exact: AuditReport, audit_engine: Engine) -> None:
     body = r.model_dump()
     h = body.pop("hash")
     assert h == sha256(canonical_json(body))
+    assert r.is_sealed() and not r.model_copy(update={"motivation_reuse": 7}).is_sealed()
 
 
 def test_same_input_same_receipt(audit_engine: Engine, exact: AuditReport) -> None:
@@ -235,8 +286,6 @@ def test_bsn_never_in_output(audit_engine: Engine, year: AuditReport) -> None:
     from zorgregels.render.audit import render
 
     text += render(year)
-    import re
-
     runs = set(re.findall(r"\d{9}", text))
     assert not (runs & bsns)
 
@@ -247,6 +296,16 @@ def test_bsn_in_another_column_is_masked(audit_engine: Engine) -> None:
     report = audit_rejections(audit_engine, rows)
     assert "111222333" not in report.model_dump_json()
     assert BSN_MASK in [d.decision_id for d in report.decisions]
+    assert all(d.receipt.is_sealed() for d in report.decisions)
+
+
+def test_masking_never_breaks_a_receipt(year: AuditReport) -> None:
+    runs = {m for d in year.decisions for m in re.findall(r"\d{8,}", d.receipt.hash)}
+    assert runs  # hex hashes have runs of digits; one that looked like a bsn must stay whole
+    bsn = sorted(runs)[0][:8]
+    masked = mask_bsn(year, {bsn})
+    assert [d.receipt for d in masked.decisions] == [d.receipt for d in year.decisions]
+    assert all(d.receipt.is_sealed() for d in masked.decisions)
 
 
 # ---------------------------------------------------------------- the example year
@@ -345,8 +404,6 @@ def test_ground_holds_agrees_with_reference_semantics(audit_engine: Engine, grou
 def test_a_ground_message_naming_an_unknown_field_is_refused(tmp_path: Path) -> None:
     import shutil
 
-    from zorgregels.diagnostics import InputError
-
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
     text = (rules / "grounds.yaml").read_text(encoding="utf-8")
@@ -367,6 +424,35 @@ def test_same_receipts_from_jsonl_and_in_any_row_order(tmp_path: Path, audit_eng
     for d in exact.decisions:
         assert other[d.decision_id].receipt == d.receipt
         assert other[d.decision_id].criteria == d.criteria
+
+
+def test_python_values_are_read_as_their_text(audit_engine: Engine, exact: AuditReport) -> None:
+    """Records go through the one framing (io.frame): a dict with Python values is the same
+    record as the CSV row with their text, so it gets the same verdict and the same receipt."""
+    row = next(r for r in csv.DictReader(EXACT.open(encoding="utf-8")) if r["decision_id"] == "E01")
+    typed = {k: v for k, v in row.items() if v != ""}
+    typed.update(decision_date=dt.date(2025, 3, 21), request_date=dt.date(2025, 3, 1),
+                 birth_date=dt.date(2014, 5, 1), network_assessed=True, objection_info=True,
+                 wlz_indication=True, bsn=111222333)
+    d = audit_rejections(audit_engine, [typed]).decisions[0]
+    before = by_id(exact)["E01"]
+    assert (d.verdict, d.criteria) == (before.verdict, before.criteria)
+    assert d.receipt.input_hash == before.receipt.input_hash
+    assert d.row == 1 and d.source == "<records>"
+
+
+def test_empty_and_wrong_inputs(audit_engine: Engine) -> None:
+    empty = audit_rejections(audit_engine, [])
+    assert empty.decisions == [] and empty.summary["rows"] == 0 and empty.exit_code == 0
+    with pytest.raises(InputError, match="record 2"):
+        audit_rejections(audit_engine, [dict(BASE, decision_id="X"), "geen record"])
+
+
+def test_data_frame_rows_are_numbered(audit_engine: Engine, exact: AuditReport) -> None:
+    report = audit_engine.audit_rejections(pl.read_csv(EXACT, infer_schema=False))
+    assert [(d.decision_id, d.row) for d in report.decisions] == \
+        [(d.decision_id, d.row) for d in exact.decisions]
+    assert [d.receipt for d in report.decisions] == [d.receipt for d in exact.decisions]
 
 
 def test_unreadable_row_is_reported_not_dropped(tmp_path: Path, audit_engine: Engine) -> None:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from zorgregels import Engine
 from zorgregels.catalogue.catalogue import Source
-from zorgregels.catalogue.compile import CompiledRule, CompiledRules, Stage
+from zorgregels.catalogue.compile import CompiledCondition, CompiledRule, CompiledRules, Stage
 from zorgregels.catalogue.conditions import (
     All,
     AnyOf,
@@ -24,7 +24,7 @@ from zorgregels.catalogue.conditions import (
     Ref,
     holds,
 )
-from zorgregels.core.durable import DurableRuntime, rule_key
+from zorgregels.core.durable import DurableRuntime, condition_key, rule_key
 
 ROOT = Path(__file__).resolve().parent.parent
 D0 = dt.date(2025, 1, 1).toordinal()
@@ -69,7 +69,9 @@ def _runtime_for(cond) -> DurableRuntime:
     rule = CompiledRule(id="t.rule", check="input", severity="info", message="m", basis="b",
                         cond=cond, requires=(), expected=None, actual=None, reads=(),
                         source=Source("t", 1))
-    compiled = CompiledRules(stages=(Stage(index=0, rules=(rule,)),), bundle_hash="test")
+    condition = CompiledCondition(id="t.condition", cond=cond, basis="b", reads=(), source=Source("t", 2))
+    compiled = CompiledRules(stages=(Stage(index=0, rules=(rule,), conditions=(condition,)),),
+                             bundle_hash="test")
     return DurableRuntime(compiled, lambda i, fact, hits, session: None)
 
 
@@ -81,6 +83,8 @@ def test_durable_rules_and_reference_semantics_agree(cond, fact_list):
         session = runtime.run(fact)
         fired = rule_key(0, 0) in session.hits.get(0, [])
         assert fired == holds(cond, fact), (cond, fact)
+        # a named condition (the audit's ground conditions) has the same meaning as a rule
+        assert (condition_key(0, 0) in session.hits.get(0, [])) == fired, (cond, fact)
 
 
 # ------------------------------------------------------------------ pitfalls of durable-rules

@@ -6,12 +6,12 @@ never imports a feature.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from zorgregels.core.engine import CoreEngine
 from zorgregels.io.frame import Records
-from zorgregels.jobs.audit import AuditReport, audit_rejections
+from zorgregels.jobs.audit import DEFAULT_REUSE_THRESHOLD, DEFAULT_SIMILARITY, Auditor, AuditReport
 from zorgregels.jobs.overview import TariffTable, tariff_table
 from zorgregels.jobs.validate import Progress, ValidationReport, validate
 
@@ -35,9 +35,18 @@ class Engine(CoreEngine):
         """The referrers' overview of codes with tariffs per 3 months (see ``zorgregels.jobs.overview``)."""
         return tariff_table(self.catalogue, as_of, compare)
 
-    def audit_rejections(self, records: Any, **options: Any) -> AuditReport:
+    @cached_property
+    def auditor(self) -> Auditor:
+        """The transparency audit's compiled rules on their own durable runtime (built once, on
+        first use)."""
+        return Auditor(self)
+
+    def audit_rejections(self, records: Records, *, reuse_threshold: int = DEFAULT_REUSE_THRESHOLD,
+                         similarity: float = DEFAULT_SIMILARITY, as_of: dt.date | None = None,
+                         columns: str | Path | None = None) -> AuditReport:
         """Audit the transparency of light-help rejections (see ``zorgregels.jobs.audit``)."""
-        return audit_rejections(self, records, **options)
+        return self.auditor.audit(records, reuse_threshold=reuse_threshold, similarity=similarity,
+                                  as_of=as_of, columns=columns)
 
 
 __all__ = ["Engine"]

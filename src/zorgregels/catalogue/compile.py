@@ -4,6 +4,10 @@ Tables are ordered into stages so that a table reading another table's output ru
 (forward chaining: complexity feeds the ladder level, the level feeds the code). The validation
 rules form the last stage. Nothing here knows durable-rules or polars: both backends are
 generated from this form, and the conformance suite holds them to the same results.
+
+The rules of check ``transparency`` judge a rejection with facts only the transparency audit
+derives, so they are compiled into the audit's own rule set (``compile_audit``: the rejection
+grounds' conditions, then the criteria), never into the engine's.
 """
 
 from __future__ import annotations
@@ -11,9 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from zorgregels.catalogue.catalogue import Catalogue, ParsedRule, ParsedTable, Source
-from zorgregels.catalogue.conditions import Cond, fields_of
-from zorgregels.diagnostics import CatalogueError, Diagnostic
+from zorgregels.catalogue.catalogue import Catalogue, ParsedGround, ParsedRule, ParsedTable, Source
+from zorgregels.catalogue.conditions import All, Cmp, Cond, fields_of
+from zorgregels.catalogue.fields import FIELDS
+from zorgregels.catalogue.loader import PLACEHOLDER
+from zorgregels.diagnostics import CatalogueError, Diagnostic, InputError
+
+#: the check whose rules only the transparency audit can make fire (domain.md §5, §6)
+AUDIT_CHECK = "transparency"
 
 
 @dataclass(frozen=True)
@@ -54,10 +63,23 @@ class CompiledRule:
 
 
 @dataclass(frozen=True)
+class CompiledCondition:
+    """A named condition whose truth the next stage reads; unlike a rule it makes no finding
+    (a rejection ground's ``holds_when``, for the audit's ``ground_holds``)."""
+
+    id: str
+    cond: Cond
+    basis: str
+    reads: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
 class Stage:
     index: int
     tables: tuple[CompiledTable, ...] = ()
     rules: tuple[CompiledRule, ...] = ()
+    conditions: tuple[CompiledCondition, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,5 +149,38 @@ def compile_catalogue(cat: Catalogue) -> CompiledRules:
         stages.append(Stage(index=len(stages), tables=tuple(_table(t) for t in ready)))
         done |= {t.id for t in ready}
         pending = [t for t in pending if t.id not in done]
-    stages.append(Stage(index=len(stages), rules=tuple(_rule(r) for r in cat.rules)))
+    rules = tuple(_rule(r) for r in cat.rules if r.rule.check != AUDIT_CHECK)
+    stages.append(Stage(index=len(stages), rules=rules))
     return CompiledRules(stages=tuple(stages), bundle_hash=cat.bundle_hash)
+
+
+def ground_condition_id(ground: str) -> str:
+    return f"ground.{ground}"
+
+
+def _ground(g: ParsedGround, holds_when: Cond) -> CompiledCondition:
+    # the record's own ground is part of the condition, so one stage holds every ground
+    cond = All((Cmp("rejection_reason", "eq", g.id), holds_when))
+    return CompiledCondition(id=ground_condition_id(g.id), cond=cond, basis=g.ground.basis,
+                             reads=tuple(fields_of(cond)), source=g.source)
+
+
+def compile_audit(cat: Catalogue) -> CompiledRules:
+    """The transparency audit's rule set: stage 0 re-evaluates the condition of every rejection
+    ground that has one (forbidden grounds have none that could carry a rejection); stage 1 holds
+    the criteria, the rules of check ``transparency``, which read ``ground_holds`` (forward
+    chaining)."""
+    criteria = tuple(_rule(r) for r in cat.rules if r.rule.check == AUDIT_CHECK)
+    if not criteria:
+        raise InputError("de regels bevatten geen criteria van check 'transparency' "
+                         "(zie rules/transparency.yaml); de audit kan niet worden uitgevoerd")
+    for g in cat.grounds.values():
+        for text in (g.ground.message or "", g.ground.review or ""):
+            unknown = [f for f in PLACEHOLDER.findall(text) if f not in FIELDS]
+            if unknown:
+                raise InputError(f"{g.source.file}:{g.source.line}: grond {g.id}: bericht noemt "
+                                 f"onbekend veld {', '.join(unknown)}")
+    grounds = tuple(_ground(g, g.holds_when) for g in cat.grounds.values()
+                    if g.holds_when is not None and not g.ground.forbidden)
+    return CompiledRules(stages=(Stage(index=0, conditions=grounds), Stage(index=1, rules=criteria)),
+                         bundle_hash=cat.bundle_hash)

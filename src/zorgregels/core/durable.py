@@ -44,6 +44,7 @@ from zorgregels.catalogue.conditions import (
     Present,
     Ref,
 )
+from zorgregels.core.receipt import Versions
 
 _DR_OP = {"eq": None, "ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 _ADVANCE_PRI = 1_000_000
@@ -139,6 +140,10 @@ def rule_key(stage: int, rule: int) -> str:
     return f"s{stage}.x{rule}"
 
 
+def condition_key(stage: int, condition: int) -> str:
+    return f"s{stage}.c{condition}"
+
+
 class DurableRuntime:
     """Runs one case at a time through a private durable-rules host."""
 
@@ -149,6 +154,8 @@ class DurableRuntime:
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
         self.definition = self._build(compiled)
+        #: the software that evaluates, for the receipts of what it evaluated
+        self.versions = Versions.installed()
         self._host = _SynchronousHost()
         self._host.register_rulesets({self.name: copy.deepcopy(self.definition)})
 
@@ -181,6 +188,13 @@ class DurableRuntime:
                     "pri": 1 + ri,
                     "run": self._recorder(k, key),
                 }
+            for ci, condition in enumerate(stage.conditions):
+                key = condition_key(k, ci)
+                rules[key] = {
+                    "all": [{"m": {"$and": [here, to_durable(condition.cond)]}}],
+                    "pri": 1 + ci,
+                    "run": self._recorder(k, key),
+                }
             rules[f"s{k}.advance"] = {
                 "all": [{"m": here}], "pri": _ADVANCE_PRI, "run": self._advancer(k),
             }
@@ -206,7 +220,9 @@ class DurableRuntime:
             if session is None:
                 return
             try:
-                fact = {k: v for k, v in c.m._d.items() if k not in ("sid", "stage") and not k.startswith("$")}
+                # the cheapest filter that keeps the fact flat: this runs once per stage and case
+                fact = {k: v for k, v in c.m._d.items() if k[:1] != "$"}
+                del fact["sid"], fact["stage"]
                 session.facts[stage] = fact
                 nxt = resolve(stage, fact, session.hits.get(stage, []), session)
                 if nxt is None:

@@ -33,6 +33,7 @@ from zorgregels.core.messages import (
     missing_message,
 )
 from zorgregels.core.outcome import outcome_of
+from zorgregels.core.receipt import decision_receipt
 from zorgregels.core.results import Decision, Finding, NotEvaluable, TraceStep
 from zorgregels.core.semantics import INPUT_BASIS, apply_stage, missing_inputs, resolve_table
 from zorgregels.core.tariffs import three_months
@@ -106,7 +107,12 @@ class CoreEngine:
         derived = derive(typed, self.catalogue, as_of)
         fact = to_fact({**typed, **derived})
         session = self._runtime.run(fact)
-        return self._decision(session, typed, derived, issues, as_of)
+        decision = self._decision(session, typed, derived, issues, as_of)
+        # the result hash covers the decision as evaluate --json prints it, without the receipt;
+        # the receipt completes the decision built just above (a copy would cost more than it)
+        decision.receipt = decision_receipt(self._runtime.versions, self.rules_hash, as_of, raw,
+                                            decision.model_dump_json(exclude={"receipt"}))
+        return decision
 
     def _decision(self, session: Session, typed: dict[str, Any], derived: dict[str, Any],
                   issues: list[Any], as_of: dt.date) -> Decision:

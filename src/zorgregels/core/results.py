@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from zorgregels.core import nl
+from zorgregels.core.receipt import Receipt
 
 Outcome = Literal["ok", "warning", "error", "incomplete", "no_rule_matched", "conflict"]
 
@@ -86,6 +87,9 @@ class Decision(BaseModel):
     facts: dict[str, Any] = Field(default_factory=dict, description="input and derived facts")
     trace: list[TraceStep] = Field(default_factory=list)
     rules_hash: str = ""
+    receipt: Receipt | None = Field(
+        default=None, description="versions, rules hash, as-of date, the hash of the case as given "
+        "and of this decision (set by CoreEngine.evaluate)")
 
     @property
     def has_errors(self) -> bool:

@@ -45,9 +45,9 @@ def tokens(text: str, names: set[str] | frozenset[str] = frozenset(),
     form of every word this text masks as a name.
     """
     text = unicodedata.normalize("NFKC", text)
-    letters = [c for c in text if c.isalpha()]
+    letters = "".join(filter(str.isalpha, text))
     # a text typed in capitals carries no information in its case: no name masking then
-    shouting = bool(letters) and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    shouting = bool(letters) and sum(map(str.isupper, letters)) > 0.6 * len(letters)
     out: list[str] = []
     sentence_start = True
     after_title = False

@@ -1,0 +1,177 @@
+"""Receipts: what produced a result, from which input, so anyone can reproduce it.
+
+A result that motivates a decision must be checkable (Awb art. 3:46; regelrecht's execution
+receipt). Every receipt names the versions of zorgregels, durable-rules and the rule format,
+the rules hash, the reference date and a hash of the input, and ends in ``hash``: sha256 over
+the canonical JSON (sorted keys, no whitespace, UTF-8) of every other field, so anyone can
+recompute it from the printed values.
+
+* ``Receipt``: one result, as ``Decision.receipt`` of ``CoreEngine.evaluate``; ``result_hash``
+  is over the decision as ``evaluate --json`` prints it, without its receipt, as compact JSON in
+  the printed key order (``json.dumps(d, ensure_ascii=False, separators=(",", ":"))`` of the
+  parsed output minus ``receipt``). Not sorted, unlike the receipt's own ``hash``: pydantic
+  writes that form itself, a quarter of the cost of canonical JSON on every evaluated case.
+* ``BatchReceipt``: a batch as framed by ``io.frame`` (``batch_receipt``).
+* The transparency audit extends ``ReceiptBasis`` with the batch context that influenced a
+  verdict (``jobs.audit.model.AuditReceipt``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.metadata
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import polars as pl
+from pydantic import BaseModel, Field
+
+from zorgregels.catalogue.model import FORMAT_VERSION
+from zorgregels.version import __version__
+
+# json.dumps with options builds a new encoder on every call, most of the cost of hashing a small
+# value; the encoder holds no state between calls
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def canonical_json(value: Any) -> str:
+    return _CANONICAL.encode(value)
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _left_out(key: str) -> bool:
+    # the reader's bookkeeping (_source, _row, _error) is not the record; a hash of a record with
+    # a 9-digit number in it can be confirmed by trying all numbers, so the bsn is left out too
+    return key.startswith("_") or key == "bsn"
+
+
+def record_hash(raw: Mapping[str, Any]) -> str:
+    """The input hash of one record: canonical JSON of its own fields, sorted keys.
+
+    Left out: the reader's bookkeeping (``_source``, ``_row``, ``_error``), empty values (so a
+    CSV's empty cell and a JSON line's missing key hash the same) and ``bsn``.
+    """
+    clean = {k: v for k, v in raw.items() if v is not None and v != "" and not _left_out(k)}
+    return sha256(canonical_json(clean))
+
+
+def table_hash(frame: pl.DataFrame) -> str:
+    """The input hash of a framed batch (``io.frame.frame_records``: text columns).
+
+    sha256 over, for each column in name order, the column's name and then each row's value, each
+    written as ``<length in bytes>:<UTF-8 text>,`` (a netstring, so no value can be mistaken for
+    a separator). An empty cell and a missing value are both the empty text; left out, as in
+    ``record_hash``: the bookkeeping columns, ``bsn``, and columns empty in every row (so a CSV
+    with an empty column and a JSON Lines file without it hash the same). Rows count in order.
+    """
+    h = hashlib.sha256()
+    for name in sorted(c for c in frame.columns if not _left_out(c)):
+        text = pl.col(name).cast(pl.Utf8).fill_null("")
+        joined, filled = frame.select(
+            pl.concat_str([text.str.len_bytes().cast(pl.Utf8), pl.lit(":"), text, pl.lit(",")])
+            .str.join("").alias("joined"),
+            (text != "").any().alias("filled"),
+        ).row(0)
+        if not filled:
+            continue
+        key = name.encode("utf-8")
+        h.update(b"%d:%s," % (len(key), key))
+        h.update(joined.encode("utf-8"))
+    return h.hexdigest()
+
+
+def durable_rules_version() -> str:
+    """The installed durable-rules, from the package metadata (the module has no version)."""
+    for name in ("durable-rules", "durable_rules"):
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return "onbekend"
+
+
+@dataclass(frozen=True)
+class Versions:
+    """What software read the rules: zorgregels, durable-rules and the rule file format."""
+
+    zorgregels: str
+    durable_rules: str
+    rule_format: int
+
+    @classmethod
+    def installed(cls) -> Versions:
+        return cls(zorgregels=__version__, durable_rules=durable_rules_version(),
+                   rule_format=FORMAT_VERSION)
+
+
+class ReceiptBasis(BaseModel):
+    """What every receipt names; each kind adds its own fields and ends in ``hash``."""
+
+    zorgregels: str
+    durable_rules: str = Field(description="from the installed package metadata")
+    rule_format: int
+    rules_hash: str = Field(description="sha256 of the rule folder (engine.rules_hash)")
+    as_of: str | None = Field(description="the reference date of the rules (ISO 8601)")
+    input_hash: str
+
+    def is_sealed(self) -> bool:
+        """True when ``hash`` is the hash of every other field (nothing changed since)."""
+        body = self.model_dump(mode="json")
+        claimed = body.pop("hash", None)
+        return isinstance(claimed, str) and claimed == sha256(canonical_json(body))
+
+
+class Receipt(ReceiptBasis):
+    """The receipt of one evaluated case (``Decision.receipt``)."""
+
+    input_hash: str = Field(description="sha256 of the case as given, as canonical JSON (sorted "
+                            "keys; empty values, reader bookkeeping and bsn left out)")
+    result_hash: str = Field(description="sha256 of the decision without its receipt as compact "
+                             "JSON in the printed key order (see the module docstring)")
+    hash: str = Field(description="sha256 over every other field of this receipt")
+
+
+class BatchReceipt(ReceiptBasis):
+    """The receipt of a batch of decision records, as framed by ``io.frame``."""
+
+    as_of: str | None = Field(description="the reference date of the rules; null: each "
+                              "record's own decision_date")
+    input_hash: str = Field(description="sha256 over the framed text table (see table_hash)")
+    rows: int = Field(description="rows in the batch, unreadable rows included")
+    hash: str = Field(description="sha256 over every other field of this receipt")
+
+
+R = TypeVar("R", bound=ReceiptBasis)
+
+
+def seal(kind: type[R], versions: Versions, **fields: str | int | None) -> R:
+    """A receipt of ``kind`` whose ``hash`` covers the versions and every field given."""
+    body: dict[str, str | int | None] = {
+        "zorgregels": versions.zorgregels,
+        "durable_rules": versions.durable_rules,
+        "rule_format": versions.rule_format,
+        **fields,
+    }
+    return kind.model_validate({**body, "hash": sha256(canonical_json(body))})
+
+
+def decision_receipt(versions: Versions, rules_hash: str, as_of: dt.date,
+                     case: Mapping[str, Any], result_json: str) -> Receipt:
+    """The receipt of one case: ``case`` as given; ``result_json`` the decision without its
+    receipt as compact JSON in field order (``Decision.model_dump_json(exclude={"receipt"})``)."""
+    return seal(Receipt, versions, rules_hash=rules_hash, as_of=as_of.isoformat(),
+                input_hash=record_hash(case), result_hash=sha256(result_json))
+
+
+def batch_receipt(frame: pl.DataFrame, *, rules_hash: str, as_of: dt.date | None,
+                  versions: Versions | None = None) -> BatchReceipt:
+    """The receipt of a batch framed by ``io.frame.frame_records`` (validate's summary)."""
+    return seal(BatchReceipt, versions or Versions.installed(), rules_hash=rules_hash,
+                as_of=as_of.isoformat() if as_of else None, input_hash=table_hash(frame),
+                rows=frame.height)
