@@ -38,8 +38,8 @@ def main() -> None:
 
     from zorgregels import Engine
     from zorgregels.jobs.audit import audit_rejections
+    from zorgregels.jobs.audit.page import render
     from zorgregels.jobs.boilerplate import group_texts
-    from zorgregels.render.audit import render
 
     engine = Engine.from_path(ROOT / "rules")
     with tempfile.TemporaryDirectory() as tmp:

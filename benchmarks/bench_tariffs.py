@@ -22,7 +22,7 @@ from pathlib import Path
 from zorgregels import load_catalogue
 from zorgregels.core.tariffs import normalise_decision, volume_norm_pct
 from zorgregels.jobs.overview import tariff_table
-from zorgregels.render.tariffs import FORMATS, render
+from zorgregels.jobs.overview.output import FORMATS, render
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2025, 1, 1)

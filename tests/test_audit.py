@@ -283,7 +283,7 @@ def test_bsn_never_in_output(audit_engine: Engine, year: AuditReport) -> None:
     bsns = {r["bsn"] for r in csv.DictReader(YEAR.open(encoding="utf-8"))}
     assert len(bsns) > 2000
     text = "\n".join(year.jsonl_lines()) + json.dumps(year.summary) + year.model_dump_json()
-    from zorgregels.render.audit import render
+    from zorgregels.jobs.audit.page import render
 
     text += render(year)
     runs = set(re.findall(r"\d{9}", text))

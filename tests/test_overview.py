@@ -22,7 +22,7 @@ from zorgregels.catalogue.conditions import Parser
 from zorgregels.cli import main
 from zorgregels.core.nl import number as nl_number
 from zorgregels.core.tariffs import three_months
-from zorgregels.jobs.overview import render_condition, tariff_table
+from zorgregels.jobs.overview.table import render_condition, tariff_table
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -275,7 +275,7 @@ def test_cli_out_file_and_bad_input(capsys, tmp_path):
 
 @pytest.fixture(scope="module")
 def html_page(table):
-    from zorgregels.render.tariffs import render_html
+    from zorgregels.jobs.overview.output import render_html
 
     return render_html(table)
 
@@ -297,7 +297,7 @@ def test_html_has_no_illustrative_banner_for_contract_tariffs(tmp_path):
     region.write_text(region.read_text(encoding="utf-8").replace("illustrative_tariffs: true",
                                                                  "illustrative_tariffs: false"),
                       encoding="utf-8")
-    from zorgregels.render.tariffs import render_html
+    from zorgregels.jobs.overview.output import render_html
 
     page = render_html(tariff_table(load_catalogue(rules), AS_OF))
     assert "voorbeeldtarieven" not in page

@@ -20,8 +20,8 @@ from jinja2 import UndefinedError
 
 from zorgregels import Engine, audit_rejections
 from zorgregels.core import nl
+from zorgregels.jobs.audit.page import render as render_audit
 from zorgregels.jobs.diff import diff
-from zorgregels.render.audit import render as render_audit
 from zorgregels.render.charts import MIN_WIDTH, Bar, BarChart, Series, counts_chart
 from zorgregels.render.pages import ENVIRONMENT, breakable, iso_or_text, render_page
 

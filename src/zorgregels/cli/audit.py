@@ -16,6 +16,8 @@ from zorgregels.api import Engine
 from zorgregels.cli.args import iso_date
 from zorgregels.diagnostics import InputError
 from zorgregels.io.outdir import atomic_folder
+from zorgregels.jobs.audit import DEFAULT_REUSE_THRESHOLD, DEFAULT_SIMILARITY, audit_rejections
+from zorgregels.jobs.audit.page import render
 
 
 def _threshold(text: str) -> int:
@@ -58,9 +60,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from zorgregels.jobs.audit import DEFAULT_REUSE_THRESHOLD, DEFAULT_SIMILARITY, audit_rejections
-    from zorgregels.render.audit import render
-
     engine = Engine.from_path(args.rules)
     if args.columns and not Path(args.columns).exists():
         raise InputError(f"{args.columns}: kolomkoppeling bestaat niet")

@@ -11,7 +11,7 @@ from typing import Any
 
 from zorgregels.api import Engine
 from zorgregels.jobs.diff import diff
-from zorgregels.render.diff import money_line
+from zorgregels.jobs.diff.report import money_line
 
 
 def run(args: argparse.Namespace) -> int:

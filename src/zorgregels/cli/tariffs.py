@@ -13,7 +13,7 @@ from pathlib import Path
 from zorgregels.api import Engine
 from zorgregels.cli.args import iso_date
 from zorgregels.diagnostics import InputError
-from zorgregels.render.tariffs import FORMATS, render
+from zorgregels.jobs.overview.output import FORMATS, render
 
 
 def run(args: argparse.Namespace) -> int:

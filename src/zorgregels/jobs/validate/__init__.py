@@ -4,6 +4,7 @@ the whole batch (``cross``): ``budget_ceiling``, ``sequential_help`` and iJw's n
 """
 
 from zorgregels.core.results import NotEvaluable
-from zorgregels.jobs.validate.run import Progress, ValidationReport, validate
+from zorgregels.jobs.validate.report import ValidationReport
+from zorgregels.jobs.validate.run import Progress, validate
 
 __all__ = ["NotEvaluable", "Progress", "ValidationReport", "validate"]

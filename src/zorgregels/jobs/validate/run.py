@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,33 +32,9 @@ from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
 from zorgregels.io.frame import Records, frame_records
 from zorgregels.io.privacy import mask_bsn_column
 from zorgregels.jobs.validate.cross import budget_ceiling, no_stacking, sequential_help
+from zorgregels.jobs.validate.report import ValidationReport
 
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class ValidationReport:
-    """The result of one batch: decisions with their verdicts, all findings, notes and a summary."""
-
-    decisions: pl.DataFrame  # every input column (bsn masked), _source, _row, verdict, finding_count
-    findings: pl.DataFrame  # FINDING_COLUMNS (+ ``__i``, the 0-based batch row), sorted deterministically
-    not_evaluable: list[NotEvaluable]
-    summary: dict[str, Any]
-    rules_hash: str = ""
-    facts: pl.DataFrame | None = field(default=None, repr=False)  # typed facts per row (for reports)
-
-    @property
-    def rows_in(self) -> int:
-        return int(self.summary["rows_in"])
-
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.summary["by_severity"].get("error", 0))
-
-    def write(self, out_dir: str | Path) -> Path:
-        from zorgregels.render.report import write_report
-
-        return write_report(self, Path(out_dir))
 
 
 def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None = None,

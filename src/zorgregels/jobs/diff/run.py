@@ -9,8 +9,6 @@ disappear, and what the decisions cost per 3 months at each catalogue's tariffs.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,30 +21,12 @@ from zorgregels.core.engine import CoreEngine
 from zorgregels.core.exprs import INDEX
 from zorgregels.io.columns import SOURCE, SOURCE_ROW
 from zorgregels.io.frame import Records, frame_records
+from zorgregels.jobs.diff.report import DiffReport
 from zorgregels.jobs.validate import ValidationReport, validate
 from zorgregels.jobs.validate.cross import granted
 
 VERDICT_ORDER = ["ok", "warning", "error", "incomplete"]
 KEY = ["__key"]
-
-
-@dataclass
-class DiffReport:
-    """Per decision and in total, what the new catalogue changes against the old one."""
-
-    decisions: pl.DataFrame  # one row per input row: verdicts, finding counts and costs under both
-    appeared: pl.DataFrame  # findings under the new rules that the old rules did not give
-    disappeared: pl.DataFrame  # findings under the old rules that the new rules no longer give
-    summary: dict[str, Any]
-
-    @property
-    def changed(self) -> pl.DataFrame:
-        return self.decisions.filter(pl.col("changed"))
-
-    def write(self, out_dir: str | Path) -> Path:
-        from zorgregels.render.diff import write_diff
-
-        return write_diff(self, Path(out_dir))
 
 
 def _finding_keys(findings: pl.DataFrame) -> pl.DataFrame:
@@ -162,7 +142,3 @@ def _summary(decisions: pl.DataFrame, appeared: pl.DataFrame, disappeared: pl.Da
         "cost_3m_new": _euro(new_total),
         "cost_3m_delta": _euro(new_total - old_total),
     }
-
-
-def summary_json(report: DiffReport) -> str:
-    return json.dumps(report.summary, indent=2, ensure_ascii=False, sort_keys=True) + "\n"

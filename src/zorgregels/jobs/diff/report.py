@@ -1,4 +1,4 @@
-"""Writing a diff report: diff.json, decisions_changed.csv, findings_appeared.jsonl,
+"""The result of a diff and its writing: diff.json, decisions_changed.csv, findings_appeared.jsonl,
 findings_disappeared.jsonl and a self-contained diff.html (no network, inline SVG).
 
 The JSON and the CSV keep their machine formats (euro as ``16073221.46``, cents as integers);
@@ -7,19 +7,46 @@ the page writes money the Dutch way (``€ 16.073.221,46``).
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
+
+import polars as pl
 
 from zorgregels.core import nl
 from zorgregels.core.columnar import INDEX
 from zorgregels.io.outdir import atomic_folder
-from zorgregels.jobs.diff import DiffReport, summary_json
 from zorgregels.render.charts import counts_chart
 from zorgregels.render.pages import render_page
 
 FILES = ("diff.json", "decisions_changed.csv", "findings_appeared.jsonl",
          "findings_disappeared.jsonl", "diff.html")
 CHANGED_LIMIT = 2000
+
+
+@dataclass
+class DiffReport:
+    """Per decision and in total, what the new catalogue changes against the old one."""
+
+    decisions: pl.DataFrame  # one row per input row: verdicts, finding counts and costs under both
+    appeared: pl.DataFrame  # findings under the new rules that the old rules did not give
+    disappeared: pl.DataFrame  # findings under the old rules that the new rules no longer give
+    summary: dict[str, Any]
+
+    @property
+    def changed(self) -> pl.DataFrame:
+        return self.decisions.filter(pl.col("changed"))
+
+    def write(self, out_dir: str | Path) -> Path:
+        """diff.json, decisions_changed.csv, the appeared and disappeared findings and diff.html."""
+        return write_diff(self, Path(out_dir))
+
+
+def summary_json(report: DiffReport) -> str:
+    return json.dumps(report.summary, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
 
 
 def write_diff(report: DiffReport, out_dir: Path) -> Path:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from zorgregels.core import nl
-from zorgregels.jobs.overview import OPTIONAL_DATA, TariffRow, TariffTable
+from zorgregels.jobs.overview.table import OPTIONAL_DATA, TariffRow, TariffTable
 from zorgregels.render.pages import render_page
 
 FORMATS = ("text", "md", "csv", "json", "html")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zorgregels.core import nl
-from zorgregels.jobs.audit import VERDICTS, AuditedDecision, AuditReport, CriterionResult
+from zorgregels.jobs.audit.model import VERDICTS, AuditedDecision, AuditReport, CriterionResult
 from zorgregels.render.charts import Bar, BarChart, Series
 from zorgregels.render.pages import render_page
 

@@ -1,4 +1,4 @@
-"""Writing a validation report: findings.jsonl, decisions.csv, summary.json and report.html.
+"""The result of a batch validation and its writing: findings.jsonl, decisions.csv, summary.json and report.html.
 
 The folder is written next to its destination under a temporary name and renamed into place
 only when every file is complete, so a crash never leaves a half report that looks whole.
@@ -10,20 +10,47 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from zorgregels.catalogue.ijw import REFERRER_TYPES
 from zorgregels.core.columnar import INDEX
+from zorgregels.core.results import NotEvaluable
 from zorgregels.io.outdir import atomic_folder
-from zorgregels.jobs.validate import ValidationReport
 from zorgregels.render.charts import BarChart, counts_chart
 from zorgregels.render.pages import render_page
 
 FILES = ("findings.jsonl", "decisions.csv", "summary.json", "report.html")
 HTML_TABLE_LIMIT = 5000
 COLUMNS = ["decision_id", "check", "severity", "rule", "message", "expected", "actual", "source", "row"]
+
+
+@dataclass
+class ValidationReport:
+    """The result of one batch: decisions with their verdicts, all findings, notes and a summary."""
+
+    decisions: pl.DataFrame  # every input column (bsn masked), _source, _row, verdict, finding_count
+    findings: pl.DataFrame  # FINDING_COLUMNS (+ ``__i``, the 0-based batch row), sorted deterministically
+    not_evaluable: list[NotEvaluable]
+    summary: dict[str, Any]
+    rules_hash: str = ""
+    facts: pl.DataFrame | None = field(default=None, repr=False)  # typed facts per row (for reports)
+
+    @property
+    def rows_in(self) -> int:
+        return int(self.summary["rows_in"])
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.summary["by_severity"].get("error", 0))
+
+    def write(self, out_dir: str | Path) -> Path:
+        """findings.jsonl, decisions.csv, summary.json and report.html, written atomically."""
+        return write_report(self, Path(out_dir))
+
 
 
 def write_report(report: ValidationReport, out_dir: Path) -> Path:
