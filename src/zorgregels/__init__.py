@@ -11,6 +11,7 @@ from zorgregels.api import Engine
 from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.loader import check_catalogue, load_catalogue
 from zorgregels.catalogue.model import FORMAT_VERSION
+from zorgregels.core.receipt import BatchReceipt, Receipt
 from zorgregels.core.results import Decision, Finding, NotEvaluable, TraceStep
 from zorgregels.core.tariffs import ThreeMonths, three_months
 from zorgregels.diagnostics import CatalogueError, Diagnostic, InputError
@@ -20,6 +21,7 @@ from zorgregels.version import __version__
 
 __all__ = [
     "AuditReport",
+    "BatchReceipt",
     "FORMAT_VERSION",
     "Catalogue",
     "CatalogueError",
@@ -29,6 +31,7 @@ __all__ = [
     "Finding",
     "InputError",
     "NotEvaluable",
+    "Receipt",
     "TariffTable",
     "ThreeMonths",
     "TraceStep",

@@ -33,7 +33,7 @@ from zorgregels.core.messages import (
     missing_message,
 )
 from zorgregels.core.outcome import outcome_of
-from zorgregels.core.receipt import decision_receipt
+from zorgregels.core.receipt import Versions, decision_receipt
 from zorgregels.core.results import Decision, Finding, NotEvaluable, TraceStep
 from zorgregels.core.semantics import INPUT_BASIS, apply_stage, missing_inputs, resolve_table
 from zorgregels.core.tariffs import three_months
@@ -67,6 +67,11 @@ class CoreEngine:
     def columnar(self) -> ColumnarEvaluator:
         """The batch evaluator of the same compiled rules (built once, on first use)."""
         return ColumnarEvaluator(self.compiled, self.catalogue)
+
+    @property
+    def versions(self) -> Versions:
+        """zorgregels, durable-rules and rule-format versions, as every receipt names them."""
+        return self._runtime.versions
 
     @property
     def rules_hash(self) -> str:
@@ -110,7 +115,7 @@ class CoreEngine:
         decision = self._decision(session, typed, derived, issues, as_of)
         # the result hash covers the decision as evaluate --json prints it, without the receipt;
         # the receipt completes the decision built just above (a copy would cost more than it)
-        decision.receipt = decision_receipt(self._runtime.versions, self.rules_hash, as_of, raw,
+        decision.receipt = decision_receipt(self.versions, self.rules_hash, as_of, raw,
                                             decision.model_dump_json(exclude={"receipt"}))
         return decision
 

@@ -22,11 +22,14 @@ import datetime as dt
 import hashlib
 import importlib.metadata
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, Field
 
 from zorgregels.catalogue.model import FORMAT_VERSION
@@ -64,26 +67,41 @@ def record_hash(raw: Mapping[str, Any]) -> str:
 def table_hash(frame: pl.DataFrame) -> str:
     """The input hash of a framed batch (``io.frame.frame_records``: text columns).
 
-    sha256 over, for each column in name order, the column's name and then each row's value, each
-    written as ``<length in bytes>:<UTF-8 text>,`` (a netstring, so no value can be mistaken for
-    a separator). An empty cell and a missing value are both the empty text; left out, as in
+    sha256 over, for each column in name order: the column's name as a netstring
+    (``<length>:<name>,``), then every row's value length in bytes as an 8-byte little-endian
+    integer, then the values' UTF-8 bytes one after another (the lengths make the split
+    unambiguous). An empty cell and a missing value are both the empty text; left out, as in
     ``record_hash``: the bookkeeping columns, ``bsn``, and columns empty in every row (so a CSV
     with an empty column and a JSON Lines file without it hash the same). Rows count in order.
+    The bytes are taken from the Arrow buffers as they are, never joined into one text.
     """
+    names = sorted(c for c in frame.columns if not _left_out(c))
+    text = frame.select([pl.col(c).cast(pl.Utf8).fill_null("") for c in names])
+    filled = text.select([(pl.col(c) != "").any() for c in names]).row(0) if names else ()
     h = hashlib.sha256()
-    for name in sorted(c for c in frame.columns if not _left_out(c)):
-        text = pl.col(name).cast(pl.Utf8).fill_null("")
-        joined, filled = frame.select(
-            pl.concat_str([text.str.len_bytes().cast(pl.Utf8), pl.lit(":"), text, pl.lit(",")])
-            .str.join("").alias("joined"),
-            (text != "").any().alias("filled"),
-        ).row(0)
-        if not filled:
+    for name, has_text in zip(names, filled, strict=True):
+        if not has_text:
             continue
         key = name.encode("utf-8")
         h.update(b"%d:%s," % (len(key), key))
-        h.update(joined.encode("utf-8"))
+        chunked = text.get_column(name).to_arrow()
+        values = (chunked.combine_chunks() if isinstance(chunked, pa.ChunkedArray) else chunked
+                  ).cast(pa.large_string())
+        lengths = pc.binary_length(values).cast(pa.uint64())
+        h.update(_buffer(lengths.buffers()[1], lengths.offset * 8, len(lengths) * 8))
+        offsets = values.buffers()[1]
+        first = int.from_bytes(_buffer(offsets, values.offset * 8, 8), "little")
+        last = int.from_bytes(_buffer(offsets, (values.offset + len(values)) * 8, 8), "little")
+        data = values.buffers()[2]
+        if data is not None and last > first:
+            h.update(_buffer(data, first, last - first))
     return h.hexdigest()
+
+
+def _buffer(buf: pa.Buffer | None, start: int, size: int) -> memoryview:
+    if buf is None or size == 0:
+        return memoryview(b"")
+    return memoryview(buf)[start:start + size]
 
 
 def durable_rules_version() -> str:
@@ -142,7 +160,8 @@ class BatchReceipt(ReceiptBasis):
 
     as_of: str | None = Field(description="the reference date of the rules; null: each "
                               "record's own decision_date")
-    input_hash: str = Field(description="sha256 over the framed text table (see table_hash)")
+    input_hash: str = Field(description="read from files: sha256 over the files' sha256 sums "
+                            "(files_hash); otherwise over the framed text table (table_hash)")
     rows: int = Field(description="rows in the batch, unreadable rows included")
     hash: str = Field(description="sha256 over every other field of this receipt")
 
@@ -169,9 +188,29 @@ def decision_receipt(versions: Versions, rules_hash: str, as_of: dt.date,
                 input_hash=record_hash(case), result_hash=sha256(result_json))
 
 
+def files_hash(files: Sequence[Path]) -> str:
+    """The input hash of a batch read from files: sha256 over each file's own sha256 (hex, as
+    ``sha256sum`` prints it), as netstrings in reading order. Anyone holding the same files can
+    recompute it; names and folders do not count, only contents and order."""
+    h = hashlib.sha256()
+    for path in files:
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        hexdigest = digest.hexdigest().encode("ascii")
+        h.update(b"%d:%s," % (len(hexdigest), hexdigest))
+    return h.hexdigest()
+
+
 def batch_receipt(frame: pl.DataFrame, *, rules_hash: str, as_of: dt.date | None,
-                  versions: Versions | None = None) -> BatchReceipt:
-    """The receipt of a batch framed by ``io.frame.frame_records`` (validate's summary)."""
+                  versions: Versions | None = None, files: Sequence[Path] | None = None,
+                  ) -> BatchReceipt:
+    """The receipt of a batch framed by ``io.frame.frame_records`` (validate's summary).
+
+    Read from ``files``, the input hash is ``files_hash`` (cheap: hashing bytes, not a table of a
+    million rows); given as records or a data frame, it is ``table_hash`` of the framed table."""
+    input_hash = files_hash(files) if files else table_hash(frame)
     return seal(BatchReceipt, versions or Versions.installed(), rules_hash=rules_hash,
-                as_of=as_of.isoformat() if as_of else None, input_hash=table_hash(frame),
+                as_of=as_of.isoformat() if as_of else None, input_hash=input_hash,
                 rows=frame.height)

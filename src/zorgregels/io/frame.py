@@ -16,11 +16,20 @@ from pydantic import BaseModel
 
 from zorgregels.diagnostics import InputError
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
-from zorgregels.io.readers import read_column_map, read_decisions, stringify
+from zorgregels.io.readers import decision_files, read_column_map, read_decisions, stringify
 
 #: what a batch job reads: paths, records (mappings or pydantic models) or a data frame
 Records = (str | Path | Sequence[str | Path] | Iterable[Mapping[str, Any] | BaseModel]
            | pl.DataFrame | pl.LazyFrame)
+
+
+def input_files(records: Records) -> list[Path] | None:
+    """The files a batch given as paths is read from (None for records and data frames)."""
+    if isinstance(records, (str, Path)):
+        return decision_files([records])
+    if isinstance(records, (list, tuple)) and records and all(isinstance(r, (str, Path)) for r in records):
+        return decision_files([r for r in records if isinstance(r, (str, Path))])
+    return None
 
 
 def frame_records(records: Records, columns: str | Path | None = None) -> pl.DataFrame:

@@ -183,9 +183,14 @@ def _tables(files: list[Path]) -> Iterator[tuple[Path, bool, pl.DataFrame]]:
                 yield f, is_extra, read_file(f)
 
 
+def decision_files(paths: Sequence[str | Path]) -> list[Path]:
+    """The files ``read_decisions`` reads for ``paths``, in the order it reads them."""
+    return expand(paths, set(SUFFIXES) | IJW_SUFFIXES)
+
+
 def read_decisions(paths: Sequence[str | Path], columns: str | Path | None = None) -> pl.DataFrame:
     """All rows of all files as text columns, with ``_source`` and ``_row``; nothing dropped."""
-    files = expand(paths, set(SUFFIXES) | IJW_SUFFIXES)
+    files = decision_files(paths)
     if not files:
         raise InputError("geen besluitbestanden gevonden")
     rename = read_column_map(columns) if columns else {}

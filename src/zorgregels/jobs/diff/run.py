@@ -129,6 +129,7 @@ def _summary(decisions: pl.DataFrame, appeared: pl.DataFrame, disappeared: pl.Da
         "rows_reported": decisions.height,
         "rules_old": a.rules_hash,
         "rules_new": b.rules_hash,
+        "receipts": {"old": a.summary["receipt"], "new": b.summary["receipt"]},
         "decisions_changed": int(decisions.get_column("changed").sum()),
         "verdict_changed": int(decisions.get_column("verdict_changed").sum()),
         "verdicts_old": {v: int(c) for v, c in decisions.group_by("verdict_old").len().sort("verdict_old").iter_rows()},

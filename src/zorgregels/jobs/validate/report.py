@@ -18,6 +18,7 @@ import polars as pl
 
 from zorgregels.catalogue.ijw import REFERRER_TYPES
 from zorgregels.core.columnar import INDEX
+from zorgregels.core.receipt import BatchReceipt
 from zorgregels.core.results import NotEvaluable
 from zorgregels.io.outdir import atomic_folder
 from zorgregels.render.charts import BarChart, counts_chart
@@ -37,6 +38,7 @@ class ValidationReport:
     not_evaluable: list[NotEvaluable]
     summary: dict[str, Any]
     rules_hash: str = ""
+    receipt: BatchReceipt | None = None  # versions, rules hash, as-of, input hash, rows
     facts: pl.DataFrame | None = field(default=None, repr=False)  # typed facts per row (for reports)
 
     @property

@@ -26,10 +26,11 @@ from zorgregels.core.outcome import (
     severity_flags,
     verdict_expr,
 )
+from zorgregels.core.receipt import batch_receipt
 from zorgregels.core.results import FINDING_COLUMNS, NotEvaluable
 from zorgregels.core.semantics import INPUT_BASIS
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
-from zorgregels.io.frame import Records, frame_records
+from zorgregels.io.frame import Records, frame_records, input_files
 from zorgregels.io.privacy import mask_bsn_column
 from zorgregels.jobs.validate.cross import budget_ceiling, no_stacking, sequential_help
 from zorgregels.jobs.validate.report import ValidationReport
@@ -94,10 +95,13 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
     decisions = decisions.drop(ERROR)
     findings = pl.concat([findings_rows, budget], how="vertical").select(*FINDING_COLUMNS, INDEX)
     step("samenvatting", 4, 5)
+    receipt = batch_receipt(df, rules_hash=engine.rules_hash, as_of=as_of, versions=engine.versions,
+                            files=input_files(records))
     summary = _summary(rows_in, decisions, findings, notes, engine)
+    summary["receipt"] = receipt.model_dump(mode="json")
     step("klaar", 5, 5)
     return ValidationReport(decisions=decisions, findings=findings, not_evaluable=notes,
-                            summary=summary, rules_hash=engine.rules_hash,
+                            summary=summary, rules_hash=engine.rules_hash, receipt=receipt,
                             facts=facts.select(INDEX, "municipality", "referrer_type", "code", "outcome",
                                                "volume", "frequency", "unit", "code_unit",
                                                "code_tariff", "duration_days"))
