@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.compile import CompiledRules, Stage, compile_catalogue
 from zorgregels.catalogue.loader import load_catalogue
+from zorgregels.catalogue.model import Code
 from zorgregels.core.columnar import ColumnarEvaluator
 from zorgregels.core.durable import DurableRuntime, Session, applies_key, row_key, rule_key
 from zorgregels.core.facts import derive, read_record, to_fact
@@ -53,6 +54,9 @@ class CoreEngine:
         self.catalogue = catalogue
         self.compiled: CompiledRules = compile_catalogue(catalogue)
         self._runtime = DurableRuntime(self.compiled, self._resolve)
+        #: the advised code's tariff and hours per 3 months, by code and tariff: exact fraction
+        #: arithmetic that the catalogue fixes once (it never changes under an engine)
+        self._advice_figures: dict[tuple[str, Decimal | None], tuple[str | None, str | None]] = {}
 
     @property
     def vocabulary(self) -> dict[str, set[str]]:
@@ -197,9 +201,7 @@ class CoreEngine:
         tariff_3m = hours_3m = None
         if code is not None:
             t = self.catalogue.tariff_on(code.id, as_of)
-            tm = three_months(code, t.amount if t else None)
-            tariff_3m = str(tm.tariff_3m) if tm.tariff_3m is not None else None
-            hours_3m = _hours(tm.hours_3m)
+            tariff_3m, hours_3m = self._figures(code, t.amount if t else None)
         return Decision(
             outcome=outcome,
             as_of=as_of.isoformat(),
@@ -218,6 +220,17 @@ class CoreEngine:
             trace=trace,
             rules_hash=self.rules_hash,
         )
+
+
+    def _figures(self, code: Code, amount: Decimal | None) -> tuple[str | None, str | None]:
+        """Tariff and direct hours per 3 months of ``code`` at ``amount`` per unit, as text."""
+        key = (code.id, amount)
+        figures = self._advice_figures.get(key)
+        if figures is None:
+            tm = three_months(code, amount)
+            figures = (str(tm.tariff_3m) if tm.tariff_3m is not None else None, _hours(tm.hours_3m))
+            self._advice_figures[key] = figures
+        return figures
 
 
 def _raw_text(value: Any) -> str:
