@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from zorgregels.catalogue.catalogue import Catalogue
+from zorgregels.core import nl
 from zorgregels.core.cost import cost_3m_cents_expr
 from zorgregels.core.exprs import INDEX, as_date, iso_date
 from zorgregels.core.findings import SEQ_CROSS, Kind, finding_exprs, findings_frame
@@ -160,9 +161,9 @@ def budget_ceiling(facts: pl.DataFrame, catalogue: Catalogue, notes: list[NotEva
                 rows.append({
                     "rule": BUDGET_CEILING.rule, "check": BUDGET_CEILING.check,
                     "severity": BUDGET_CEILING.severity,
-                    "message": (f"Kosten van {code} in {muni} in {year}-K{quarter + 1}: EUR "
-                                f"{_money(amount)} over {count} besluiten, boven het budgetplafond van "
-                                f"EUR {_money(c.amount_3m)} (EUR {_money(over)} erboven). Een plafond is "
+                    "message": (f"Kosten van {code} in {names.get(cbs, muni)} in {year}-K{quarter + 1}: "
+                                f"{nl.money(amount)} over {count} besluiten, boven het budgetplafond van "
+                                f"{nl.money(c.amount_3m)} ({nl.money(over)} erboven). Een plafond is "
                                 "geen grond om noodzakelijke zorg te weigeren."),
                     "basis": c.basis, "expected": _money(c.amount_3m), "actual": _money(amount),
                     "scope": f"code={code};municipality={muni};quarter={year}-K{quarter + 1}",
