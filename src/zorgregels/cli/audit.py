@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from zorgregels.api import Engine
 from zorgregels.cli.args import iso_date
@@ -40,7 +39,7 @@ def _similarity(text: str) -> float:
     return x
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "audit", help="toets de transparantie van afwijzingen van lichte hulp",
         description="Toetst elke afwijzing van lichte hulp aan de criteria van domain.md §6 en "

@@ -7,7 +7,6 @@ Exit code 0 when the comparison is written, 2 on bad input or usage.
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from zorgregels.api import Engine
 from zorgregels.jobs.diff import diff
@@ -31,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("diff", help="wat verandert een regelwijziging aan een jaar besluiten")
     p.add_argument("old_rules")
     p.add_argument("new_rules")

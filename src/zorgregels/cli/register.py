@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
 
 from zorgregels.catalogue.loader import load_catalogue
 from zorgregels.diagnostics import InputError
@@ -59,7 +58,7 @@ def cmd_register(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "register", help="beschrijving van de regels voor het Algoritmeregister (Markdown en JSON)")
     p.add_argument("rules", help="map met de regels van de regio")

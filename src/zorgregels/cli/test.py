@@ -104,7 +104,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("test", help="draai de YAML-testcasussen (buiten pytest), met samenvatting")
     p.add_argument("rules", help="map met de regels van de regio")
     p.add_argument("paths", nargs="*", help="casusbestanden of mappen (standaard: fixtures)")

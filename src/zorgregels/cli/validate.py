@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if report.has_errors else 0
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "validate", help="valideer een batch besluiten (CSV, JSON Lines, Parquet, iJw XML)",
         description="Valideer besluiten tegen de regels; elk besluit naar de regels op zijn eigen "
