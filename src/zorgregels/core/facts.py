@@ -32,6 +32,17 @@ class InputIssue:
     message: str
 
 
+#: No amount, volume or count in a decision comes near this; beyond it a value is a typo or an
+#: overflow, and the fact form (integers scaled by 10**4) must stay inside 64 bits.
+MAX_MAGNITUDE = Decimal(10) ** 9
+
+
+def _shown(value: Any) -> str:
+    """A bad value as a message quotes it: never a 5,000-digit wall of text."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def parse_value(name: str, value: Any) -> Any:
     """One input value as the engine reads it (None when empty); ValueError with a Dutch reason."""
     f = FIELDS[name]
@@ -72,6 +83,8 @@ def parse_value(name: str, value: Any) -> Any:
             raise ValueError(f"{value!r} is geen getal") from None
         if not d.is_finite():
             raise ValueError(f"{value!r} is geen eindig getal")
+        if abs(d) > MAX_MAGNITUDE:
+            raise ValueError(f"{_shown(value)} ligt buiten het bereik (ten hoogste 1.000.000.000)")
         if (d * SCALE) != (d * SCALE).to_integral_value():
             raise ValueError(f"{value!r} heeft meer dan 4 decimalen")
         return d
@@ -83,7 +96,9 @@ def parse_value(name: str, value: Any) -> Any:
         except InvalidOperation:
             raise ValueError(f"{value!r} is geen geheel getal") from None
         if not d.is_finite() or d != d.to_integral_value():
-            raise ValueError(f"{value!r} is geen geheel getal")
+            raise ValueError(f"{_shown(value)} is geen geheel getal")
+        if abs(d) > MAX_MAGNITUDE:
+            raise ValueError(f"{_shown(value)} ligt buiten het bereik (ten hoogste 1.000.000.000)")
         result = int(d)
         if f.values and str(result) not in f.values:
             raise ValueError(f"{value!r} is geen van {', '.join(f.values)}")
