@@ -158,3 +158,19 @@ def test_the_fast_path_keeps_row_numbers(tmp_path: Path) -> None:
     p = _write(tmp_path / "d.csv", ["decision_id,code", *(f"r{i},45B10" for i in range(50))])
     df = read_decisions([p])
     assert df[SOURCE_ROW].to_list() == list(range(1, 51)) and df.schema["code"] == pl.Utf8
+
+
+def test_the_cli_refuses_a_bad_header_with_exit_2_and_reads_a_semicolon_export(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from zorgregels.cli import main
+
+    dup = _write(tmp_path / "dup.csv", ["decision_id,code,CODE", "a,b,c"])
+    assert main(["validate", str(dup), "--rules", str(ROOT / "rules"), "--out", str(tmp_path / "o1")]) == 2
+    err = capsys.readouterr().err
+    assert "dup.csv" in err and "'code' en 'CODE'" in err and "Traceback" not in err
+    example = pl.read_csv(ROOT / "fixtures/decisions/example_2025.csv", infer_schema=False).head(50)
+    example.write_csv(tmp_path / "semi.csv", separator=";")
+    main(["validate", str(tmp_path / "semi.csv"), "--rules", str(ROOT / "rules"), "--out", str(tmp_path / "o2")])
+    decisions = pl.read_csv(tmp_path / "o2" / "decisions.csv", infer_schema=False)
+    assert decisions.height == 50 and decisions["code"].to_list() == example["code"].to_list()
+    assert set(decisions["bsn"].to_list()) == {BSN_MASK}
