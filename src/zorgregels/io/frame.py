@@ -16,7 +16,13 @@ from pydantic import BaseModel
 
 from zorgregels.diagnostics import InputError
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
-from zorgregels.io.readers import decision_files, read_column_map, read_decisions, stringify
+from zorgregels.io.readers import (
+    clean_header,
+    decision_files,
+    read_column_map,
+    read_decisions,
+    stringify,
+)
 
 #: what a batch job reads: paths, records (mappings or pydantic models) or a data frame
 Records = (str | Path | Sequence[str | Path] | Iterable[Mapping[str, Any] | BaseModel]
@@ -65,9 +71,11 @@ def frame_records(records: Records, columns: str | Path | None = None) -> pl.Dat
         source = "<records>"
     else:
         raise InputError(f"kan {type(records).__name__} niet als besluiten lezen")
-    if columns:
-        rename = read_column_map(columns)
-        df = df.rename({k: v for k, v in rename.items() if k in df.columns})
+    rename = read_column_map(columns) if columns else {}
+    own = [c for c in df.columns if c not in (SOURCE, SOURCE_ROW, ERROR)]
+    df = df.rename(dict(zip(own, clean_header(own, source, rename), strict=True)))
+    if not own:  # records without a single field: still records, each missing every field
+        df = df.with_columns(pl.lit(None, dtype=pl.Utf8).alias("decision_id"))
     if SOURCE not in df.columns:
         df = df.with_columns(pl.lit(source).alias(SOURCE))
     if SOURCE_ROW not in df.columns:
@@ -100,4 +108,6 @@ def text_frame(records: list[dict[str, Any]]) -> pl.DataFrame:
     for r in records:
         columns.update(dict.fromkeys(r))
     data = {c: [text_value(r.get(c)) for r in records] for c in columns}
+    if not columns:  # records without a single field are still records: count them
+        return pl.DataFrame({SOURCE_ROW: range(1, len(records) + 1)}, schema={SOURCE_ROW: pl.Int64})
     return pl.DataFrame(data, schema={c: pl.Utf8 for c in columns})

@@ -10,9 +10,12 @@ the canonical field names of domain.md §7.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
-from collections.abc import Iterable, Iterator, Sequence
+import json
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,13 @@ SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "p
 #: iJw JW301/JW315 messages and zip archives of them (``io.ijw_import``)
 IJW_SUFFIXES = {".xml", ".zip"}
 UNKNOWN_TYPE = "onbekend bestandstype (verwacht .csv, .jsonl, .parquet, .xml of .zip)"
+#: column names the validate report writes itself; an input column by that name would be overwritten
+RESERVED = frozenset({"verdict", "finding_count"})
+#: what a CSV may be separated by (Dutch Excel writes ``;``)
+SEPARATORS = (",", ";", "\t")
+_SEP_NAMES = {",": "komma", ";": "puntkomma", "\t": "tab"}
+_LINE = re.compile(r"\r\n|\r|\n")
+_CANONICAL = {f.casefold(): f for f in FIELDS} | {"bsn": "bsn"}
 
 
 def expand(paths: Iterable[str | Path], suffixes: Iterable[str] | None = None) -> list[Path]:
@@ -82,60 +92,192 @@ def stringify(df: pl.DataFrame) -> pl.DataFrame:
     return df.select(exprs)
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
+def clean_header(names: Sequence[str], where: str, rename: Mapping[str, str] | None = None) -> list[str]:
+    """The file's column names trimmed, mapped (``--columns``) and, when a field's name up to case,
+    that field; blank, duplicate and reserved names refused, naming them."""
+    mapping = {k.strip(): v for k, v in (rename or {}).items()}
+    out: list[str] = []
+    for raw in names:
+        name = raw.strip()
+        name = mapping.get(name, name)
+        out.append(_CANONICAL.get(name.casefold(), name))
+    hint = " (hernoem de kolommen in het bestand, of koppel ze met --columns)"
+    blank = [str(i) for i, n in enumerate(out, 1) if not n]
+    if blank:
+        raise InputError(f"{where}: kolom {', '.join(blank)} heeft geen naam{hint}")
+    seen: dict[str, list[str]] = {}
+    for raw, name in zip(names, out, strict=True):
+        seen.setdefault(name.casefold(), []).append(repr(raw))
+    dups = [" en ".join(v) for v in seen.values() if len(v) > 1]
+    if dups:
+        raise InputError(f"{where}: dubbele kolomnamen: {'; '.join(dups)}{hint}")
+    reserved = [n for n in out if n.casefold() in RESERVED or n.startswith("_")]
+    if reserved:
+        raise InputError(f"{where}: gereserveerde kolomnamen: {', '.join(map(repr, reserved))} "
+                         f"(verdict, finding_count en namen die met _ beginnen schrijft zorgregels "
+                         f"zelf){hint}")
+    return out
+
+
+def decode(data: bytes, path: Path) -> tuple[str, bool]:
+    """The text of a file: UTF-8 (with or without BOM), UTF-16 with BOM or else Windows-1252; and
+    whether it was the Windows-1252 guess. A file that is none of these is refused."""
+    if data.startswith(codecs.BOM_UTF8):
+        enc = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        enc = "utf-16"
+    elif b"\x00" in data:
+        raise InputError(f"{path}: bevat nul-bytes; lijkt UTF-16 zonder BOM of geen tekstbestand "
+                         "(sla op als UTF-8)")
+    else:
+        enc = "utf-8"
     try:
-        return pl.read_csv(path, infer_schema=False, encoding="utf8")
-    except pl.exceptions.NoDataError:
-        raise InputError(f"{path}: leeg bestand") from None
+        return data.decode(enc), False
+    except UnicodeDecodeError as exc:
+        if enc != "utf-8":
+            raise InputError(f"{path}: geen geldige {enc.upper()} (byte {exc.start})") from None
+    try:
+        return data.decode("cp1252"), True
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: geen UTF-8 en geen Windows-1252 (byte {exc.start}); "
+                         "sla het bestand op als UTF-8") from None
+
+
+def _split_line(line: str, sep: str) -> list[str]:
+    return next(csv.reader([line], delimiter=sep), [])
+
+
+def sniff(header_line: str) -> str:
+    """The separator: whichever of comma, semicolon and tab the header line has most of."""
+    counts = {s: _split_line(header_line, s).__len__() for s in SEPARATORS}
+    return max(SEPARATORS, key=lambda s: (counts[s], -SEPARATORS.index(s)))
+
+
+def _read_csv(path: Path, rename: Mapping[str, str] | None = None) -> pl.DataFrame:
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError(f"{path}: leeg bestand")
+    head = data[:65536]
+    plain = not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" not in head
+    end = len(head) if plain else 0
+    first_end = min((i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0), default=end)
+    cr_only = plain and first_end < len(data) and data[first_end:first_end + 1] == b"\r" \
+        and data[first_end + 1:first_end + 2] != b"\n"
+    if plain and not cr_only:
+        try:
+            header_line = head[:first_end].decode("utf-8-sig")
+        except UnicodeDecodeError:
+            header_line = None
+        if header_line is not None and header_line.count('"') % 2 == 0:
+            sep = sniff(header_line)
+            names = clean_header(_split_line(header_line, sep), str(path), rename)
+            fast = _read_csv_fast(data, sep, names)
+            if fast is not None:
+                return fast
+    return _read_csv_slow(path, data, rename)
+
+
+def _read_csv_fast(data: bytes, sep: str, names: list[str]) -> pl.DataFrame | None:
+    """polars on a plain UTF-8 file; None when its row count is not the file's record count
+    (blank lines, a quote spanning lines, a ragged row, bad UTF-8 further on): the slow path
+    then reads it record by record."""
+    try:
+        df = pl.read_csv(data, separator=sep, infer_schema=False, encoding="utf8", has_header=True)
     except pl.exceptions.PolarsError:
-        return _read_csv_slow(path)
+        return None
+    if df.width != len(names):
+        return None
+    if b"\n\n" in data or b"\n\r\n" in data or data.startswith((b"\n", b"\r")):
+        return None  # blank lines: polars makes rows of them
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    # a short row is filled with nulls by polars: the separators tell (a quoted one sends it slow)
+    if df.height != lines - 1 or data.count(sep.encode()) != (len(names) - 1) * lines:
+        return None
+    df.columns = names
+    return df
 
 
-def _read_csv_slow(path: Path) -> pl.DataFrame:
-    """Row-by-row reading for files polars refuses (ragged rows): each bad row is kept, with an
-    ``_error`` naming its line, instead of failing the whole file."""
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError(f"{path}: leeg bestand") from None
+def _read_csv_slow(path: Path, data: bytes, rename: Mapping[str, str] | None = None) -> pl.DataFrame:
+    """Record by record, line by line, for every file polars cannot read as is: each physical
+    record becomes a row, one that cannot be split an ``_error`` naming its line. A quoted value
+    may span lines, but a quote left open never swallows the records after it."""
+    text, guessed = decode(data, path)
+    if guessed:
+        sys.stderr.write(f"let op: {path} is geen UTF-8; gelezen als Windows-1252\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = _LINE.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None:
+        raise InputError(f"{path}: leeg bestand")
+    if lines[first].count('"') % 2:
+        raise InputError(f"{path}:{first + 1}: los aanhalingsteken in de kopregel")
+    sep = sniff(lines[first])
+    header = clean_header(_split_line(lines[first], sep), str(path), rename)
+    width = len(header)
     rows: list[dict[str, Any]] = []
-    for values in reader:
-        line = reader.line_num
-        if not values:
+    i = first + 1
+    while i < len(lines):
+        line_no, record = i + 1, lines[i]
+        i += 1
+        if not record.strip():
             continue
+        error = None
+        if record.count('"') % 2:
+            j = i
+            while j < len(lines) and not _whole(lines[j], sep, width):
+                record += "\n" + lines[j]
+                j += 1
+                if record.count('"') % 2 == 0:
+                    break
+            if record.count('"') % 2:
+                record, error = lines[i - 1], f"regel {line_no}: aanhalingsteken niet gesloten"
+            else:
+                i = j
+        values = _split_line(record, sep)
         row: dict[str, Any] = dict(zip(header, values, strict=False))
-        if len(values) != len(header):
-            row[ERROR] = f"regel {line}: {len(values)} velden, de kop heeft er {len(header)}"
+        if error is None and len(values) != width:
+            error = f"regel {line_no}: {len(values)} velden, de kop heeft er {width}"
+        if error is not None:
+            row[ERROR] = error
         rows.append(row)
     schema = {h: pl.Utf8 for h in header} | {ERROR: pl.Utf8}
     return pl.DataFrame(rows, schema=schema)
 
 
-def _read_jsonl(path: Path) -> pl.DataFrame:
-    import json
+def _whole(line: str, sep: str, width: int) -> bool:
+    """A line that is a record on its own (balanced quotes, the header's width)."""
+    return line.count('"') % 2 == 0 and len(_split_line(line, sep)) == width
 
+
+def _read_jsonl(path: Path, rename: Mapping[str, str] | None = None) -> pl.DataFrame:
+    text, guessed = decode(path.read_bytes(), path)
+    if guessed:
+        sys.stderr.write(f"let op: {path} is geen UTF-8; gelezen als Windows-1252\n")
     rows: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line, parse_float=str)
-            except json.JSONDecodeError as exc:
-                rows.append({ERROR: f"regel {line_no}: geen geldige JSON ({exc.msg})"})
-                continue
-            if not isinstance(obj, dict):
-                rows.append({ERROR: f"regel {line_no}: verwacht een JSON-object"})
-                continue
-            rows.append({k: _json_text(v) for k, v in obj.items()})
+    columns: dict[str, None] = {}  # the objects' own keys, in first-seen order
+    for line_no, line in enumerate(_LINE.split(text.removeprefix("\ufeff")), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line, parse_float=str)
+        except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else "te diep of te groot"
+            rows.append({ERROR: f"regel {line_no}: geen geldige JSON ({why})"})
+            continue
+        if not isinstance(obj, dict):
+            rows.append({ERROR: f"regel {line_no}: verwacht een JSON-object"})
+            continue
+        columns.update(dict.fromkeys(obj))
+        rows.append({k: _json_text(v) for k, v in obj.items()})
     if not rows:
         raise InputError(f"{path}: leeg bestand")
-    columns: dict[str, None] = {}
-    for r in rows:
-        columns.update(dict.fromkeys(r))
-    return pl.DataFrame(rows, schema={c: pl.Utf8 for c in columns})
+    own = list(columns)
+    names = dict(zip(own, clean_header(own, str(path), rename), strict=True))
+    rows = [{(names.get(k, k)): v for k, v in r.items()} for r in rows]
+    return pl.DataFrame(rows, schema={c: pl.Utf8 for c in [*names.values(), ERROR]})
 
 
 def _json_text(v: Any) -> str | None:
@@ -146,23 +288,23 @@ def _json_text(v: Any) -> str | None:
     if isinstance(v, list):
         return ";".join("" if x is None else str(x) for x in v)
     if isinstance(v, dict):
-        import json
-
         return json.dumps(v, ensure_ascii=False, sort_keys=True)
     return str(v)
 
 
-def read_file(path: Path) -> pl.DataFrame:
+def read_file(path: Path, rename: Mapping[str, str] | None = None) -> pl.DataFrame:
+    """One file as text columns, its column names cleaned (``clean_header``) and mapped."""
     kind = SUFFIXES.get(path.suffix.lower())
     if kind == "csv":
-        df = _read_csv(path)
+        df = _read_csv(path, rename)
     elif kind == "jsonl":
-        df = _read_jsonl(path)
+        df = _read_jsonl(path, rename)
     elif kind == "parquet":
         try:
             df = stringify(pl.read_parquet(path))
         except Exception as exc:  # a broken parquet file names itself
             raise InputError(f"{path}: geen leesbaar Parquet-bestand ({exc})") from None
+        df.columns = clean_header(df.columns, str(path), rename)
     elif path.suffix.lower() in IJW_SUFFIXES:
         df = read_ijw(path)
     else:
@@ -170,7 +312,7 @@ def read_file(path: Path) -> pl.DataFrame:
     return df
 
 
-def _tables(files: list[Path]) -> Iterator[tuple[Path, bool, pl.DataFrame]]:
+def _tables(files: list[Path], rename: Mapping[str, str]) -> Iterator[tuple[Path, bool, pl.DataFrame]]:
     """Each file's table, and whether it comes from the iJw importer (whose rows name their
     own ``_source``, e.g. ``archive.zip!member.xml``). Consecutive iJw files are read in one
     batch (a folder of iJw messages is thousands of one-client files)."""
@@ -180,7 +322,7 @@ def _tables(files: list[Path]) -> Iterator[tuple[Path, bool, pl.DataFrame]]:
             yield batch[0], True, read_ijw_many(batch)
         else:
             for f in batch:
-                yield f, is_extra, read_file(f)
+                yield f, is_extra, read_file(f, rename)
 
 
 def decision_files(paths: Sequence[str | Path]) -> list[Path]:
@@ -195,8 +337,8 @@ def read_decisions(paths: Sequence[str | Path], columns: str | Path | None = Non
         raise InputError("geen besluitbestanden gevonden")
     rename = read_column_map(columns) if columns else {}
     frames = []
-    for f, named, df in _tables(files):
-        if rename:
+    for f, named, df in _tables(files, rename):
+        if rename and named:  # the other readers map the columns themselves
             df = df.rename({k: v for k, v in rename.items() if k in df.columns})
         if not (named and df.schema.get(SOURCE) == pl.Utf8 and df.schema.get(SOURCE_ROW) == pl.Int64
                 and df[SOURCE].null_count() == 0):
@@ -209,4 +351,6 @@ def read_decisions(paths: Sequence[str | Path], columns: str | Path | None = Non
     out = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     if ERROR not in out.columns:
         out = out.with_columns(pl.lit(None, dtype=pl.Utf8).alias(ERROR))
+    if set(out.columns) <= {SOURCE, SOURCE_ROW, ERROR}:  # rows without one field are still rows
+        out = out.with_columns(pl.lit(None, dtype=pl.Utf8).alias("decision_id"))
     return out

@@ -90,7 +90,7 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
                 .select(verdict_expr(signals).alias("verdict"), "finding_count"))
     decisions = df.with_columns(verdicts.get_columns())
     for name in decisions.columns:
-        if name.lower() == "bsn":
+        if name.strip().casefold() == "bsn":
             decisions = decisions.with_columns(mask_bsn_column(pl.col(name)).alias(name))
     decisions = decisions.drop(ERROR)
     findings = pl.concat([findings_rows, budget], how="vertical").select(*FINDING_COLUMNS, INDEX)
