@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from zorgregels.catalogue.fields import FIELDS
-from zorgregels.catalogue.yamlio import load_yaml
+from zorgregels.catalogue.yamlio import load_yaml_text
 from zorgregels.diagnostics import InputError
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
 from zorgregels.io.ijw_import import read_ijw
@@ -47,8 +47,20 @@ def expand(paths: Iterable[str | Path], suffixes: Iterable[str] | None = None) -
 
 
 def read_column_map(path: str | Path) -> dict[str, str]:
-    """A YAML mapping ``canonical_field: column_in_the_export``."""
-    data, diags = load_yaml(Path(path))
+    """A YAML mapping ``canonical_field: column_in_the_export``, in UTF-8 (with or without BOM).
+    Anything else is an ``InputError`` naming the file and line."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: kolomkoppeling kan niet gelezen worden ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        at = raw[:exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{at}: kolomkoppeling is geen UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                         "sla het bestand op als UTF-8") from None
+    data, diags = load_yaml_text(text, str(p))
     if diags:
         raise InputError("\n".join(d.render() for d in diags))
     if not isinstance(data, dict):
