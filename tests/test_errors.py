@@ -286,3 +286,28 @@ def test_evaluate_returns_a_decision_or_raises_input_error(engine: Engine, case:
     except InputError:
         return
     assert isinstance(d, Decision)
+
+
+@pytest.mark.parametrize("columns", [5, b"kolommen.yaml", ["kolommen.yaml"]])
+def test_a_column_map_that_is_no_path_is_an_input_error(engine: Engine, columns: Any) -> None:
+    with pytest.raises(InputError, match="kolomkoppeling: een pad"):
+        read_column_map(columns)
+    with pytest.raises(InputError, match="kolomkoppeling: een pad"):
+        engine.validate([SIMPLE], columns=columns)
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    """``zorgregels evaluate ... | head -0``: the reader is gone, no traceback, exit 0."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    r, w = os.pipe()
+    os.close(r)  # the reader is gone before anything is written
+    try:
+        proc = subprocess.run([sys.executable, "-m", "zorgregels.cli", "evaluate", str(CASE),
+                               "--rules", RULES, "--as-of", "2025-03-01", "--json"],
+                              stdout=w, stderr=subprocess.PIPE, env=env, check=False)
+    finally:
+        os.close(w)
+    err = proc.stderr.decode()
+    _no_traceback(err)
+    assert proc.returncode == 0
+    assert err == ""

@@ -14,6 +14,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import groupby
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,8 @@ def expand(paths: Iterable[str | Path], suffixes: Iterable[str] | None = None) -
 def read_column_map(path: str | Path) -> dict[str, str]:
     """A YAML mapping ``canonical_field: column_in_the_export``, in UTF-8 (with or without BOM).
     Anything else is an ``InputError`` naming the file and line."""
+    if not isinstance(path, (str, PathLike)) or isinstance(path, bytes):
+        raise InputError(f"kolomkoppeling: een pad (str of Path) verwacht, niet {type(path).__name__}")
     p = Path(path)
     try:
         raw = p.read_bytes()
