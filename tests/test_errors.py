@@ -8,7 +8,9 @@ arguments raise ``InputError``; dates are exact ISO dates.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
@@ -31,6 +33,8 @@ RULES = str(ROOT / "rules")
 CASE = ROOT / "fixtures" / "cases" / "example_case.yaml"
 DECISIONS = ROOT / "fixtures" / "decisions" / "example_2025.csv"
 AS_OF = dt.date(2025, 3, 1)
+#: ZORGREGELS_FUZZ=20 runs the fuzz tests 20 times longer (for a local run)
+FUZZ = max(1, int(os.environ.get("ZORGREGELS_FUZZ", "1") or "1"))
 SIMPLE = {"decision_id": "X", "decision_date": "2025-03-03", "domains": ["gedrag"],
           "severity": "matig", "code": "45B10", "tariff": "70.00"}
 
@@ -59,6 +63,19 @@ def test_non_utf8_json_case_file_is_bad_input(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     _no_traceback(err)
     assert f"{case}:2: geen UTF-8 (byte 0xff)" in err
+
+
+def test_a_control_character_in_a_yaml_file_is_bad_input(tmp_path: Path, capsys) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text("decision_id: D1\nseverity: m\x00tig\n", encoding="utf-8")
+    assert main(["evaluate", str(case), "--rules", RULES, "--as-of", "2025-03-01"]) == 2
+    err = capsys.readouterr().err
+    _no_traceback(err)
+    assert f"{case}:2: teken 0 mag niet in YAML" in err
+    cmap = tmp_path / "kolommen.yaml"
+    cmap.write_text("decision_id: besl\x01uit\n", encoding="utf-8")
+    with pytest.raises(InputError, match="kolommen.yaml:1: teken 1 mag niet in YAML"):
+        read_column_map(cmap)
 
 
 def test_case_file_with_bom_is_read(tmp_path: Path, capsys) -> None:
@@ -275,7 +292,7 @@ _VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.tex
 _KEYS = st.one_of(st.sampled_from(sorted(FIELDS)), st.text(max_size=8))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=60 * FUZZ, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(case=st.dictionaries(_KEYS, _VALUES, max_size=8),
        as_of=st.one_of(st.none(), st.dates(), st.datetimes(), st.text(max_size=12), st.integers()))
@@ -311,3 +328,54 @@ def test_a_closed_pipe_ends_quietly() -> None:
     _no_traceback(err)
     assert proc.returncode == 0
     assert err == ""
+
+
+# ---------------------------------------------------------------- the case reader, fuzzed
+
+_CASE_BYTES = CASE.read_bytes()
+
+
+@st.composite
+def _mutated_case(draw: st.DrawFn) -> bytes:
+    """The example case with a few bytes replaced, inserted or deleted, in another encoding or
+    with other line endings."""
+    data = bytearray(_CASE_BYTES)
+    for _ in range(draw(st.integers(0, 4))):
+        at = draw(st.integers(0, len(data)))
+        op = draw(st.sampled_from(["replace", "insert", "delete"]))
+        byte = draw(st.sampled_from([0x00, 0x0d, 0x22, 0x27, 0x3a, 0x5b, 0x7b, 0x26, 0x2a, 0x21,
+                                     0x80, 0xe9, 0xff, 0x20, 0x0a, 0x2d]))
+        if op == "insert" or at == len(data):
+            data.insert(at, byte)
+        elif op == "replace":
+            data[at] = byte
+        else:
+            del data[at]
+    text = bytes(data)
+    form = draw(st.sampled_from(["as is", "utf-16", "cp1252", "crlf", "cr", "bom"]))
+    if form in ("utf-16", "cp1252"):
+        text = text.decode("utf-8", errors="replace").encode(form, errors="replace")
+    elif form == "crlf":
+        text = text.replace(b"\n", b"\r\n")
+    elif form == "cr":
+        text = text.replace(b"\n", b"\r")
+    elif form == "bom":
+        text = b"\xef\xbb\xbf" + text
+    return text
+
+
+@settings(max_examples=80 * FUZZ, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(data=_mutated_case(), suffix=st.sampled_from([".yaml", ".json"]))
+def test_a_mutated_case_file_never_gives_a_traceback(engine: Engine, tmp_path_factory, data: bytes,
+                                                     suffix: str) -> None:
+    case = tmp_path_factory.mktemp("fuzz") / f"case{suffix}"
+    case.write_bytes(data)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(evaluate_cmd.Engine, "from_path", classmethod(lambda cls, path: engine))
+        mp.delenv(DEBUG_ENV, raising=False)
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(["evaluate", str(case), "--rules", RULES, "--as-of", "2025-03-01"])
+    assert code in (0, 1, 2), err.getvalue()
+    _no_traceback(err.getvalue())
