@@ -6,16 +6,22 @@ import argparse
 import datetime as dt
 import sys
 
+from zorgregels.core.facts import parse_date
+
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+#: an error of zorgregels itself (a bug): a short line asking to report it, no traceback
+EXIT_INTERNAL = 3
+#: ended with Ctrl-C (SIGINT): 128 + the signal's number, as shells report it
+EXIT_INTERRUPTED = 130
 DEFAULT_RULES = "rules"
 
 
 def iso_date(text: str) -> dt.date:
     """An argument of the form JJJJ-MM-DD."""
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is geen datum (JJJJ-MM-DD)") from None
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def fail(message: str) -> int:

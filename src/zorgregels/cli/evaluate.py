@@ -7,27 +7,64 @@ Exit codes: 0 ok, 1 a finding of severity error, 2 bad input.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from zorgregels.api import Engine
-from zorgregels.catalogue.yamlio import load_yaml, plain
+from zorgregels.catalogue.yamlio import load_yaml_text, plain
 from zorgregels.cli.args import EXIT_FINDINGS, EXIT_OK, add_rules, iso_date
-from zorgregels.diagnostics import InputError
+from zorgregels.core.facts import parse_date
+from zorgregels.diagnostics import Diagnostic, InputError
+
+
+def case_text(path: Path) -> str:
+    """The case file as text: UTF-8 (with or without BOM), else an ``InputError`` naming the
+    file, the line and the byte."""
+    if not path.exists():
+        raise InputError(f"{path}: bestand bestaat niet")
+    if not path.is_file():
+        raise InputError(f"{path}: is geen bestand")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: kan niet gelezen worden ({exc.strerror})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: geen UTF-8 (byte 0x{data[exc.start]:02x}); "
+                         "sla het bestand op als UTF-8") from None
+
+
+def yaml_text(text: str, path: Path) -> tuple[Any, list[Diagnostic]]:
+    """``load_yaml_text`` for a case file: what YAML cannot read at all
+    (a control character, nesting too deep) is an ``InputError`` naming the file and line."""
+    try:
+        return load_yaml_text(text, str(path))
+    except yaml.reader.ReaderError as exc:
+        line = text[:exc.position].count("\n") + 1
+        raise InputError(f"{path}:{line}: teken {exc.character!r} mag niet in YAML "
+                         "(een stuurteken)") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: geen geldige YAML ({exc})") from None
+    except RecursionError:
+        raise InputError(f"{path}: te diep genest") from None
 
 
 def read_case(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        raise InputError(f"{path}: bestand bestaat niet")
+    text = case_text(path)
     if path.suffix == ".json":
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{exc.lineno}: geen geldige JSON: {exc.msg}") from None
+        except RecursionError:
+            raise InputError(f"{path}: JSON te diep genest") from None
     else:
-        data, diags = load_yaml(path)
+        data, diags = yaml_text(text, path)
         if diags:
             raise InputError("\n".join(d.render() for d in diags))
     if not isinstance(data, dict):
@@ -47,9 +84,9 @@ def run(args: argparse.Namespace) -> int:
     as_of = args.as_of
     if as_of is None and file_as_of is not None:
         try:
-            as_of = dt.date.fromisoformat(str(file_as_of))
-        except ValueError:
-            raise InputError(f"{args.case}: as_of {file_as_of!r} is geen datum") from None
+            as_of = parse_date(file_as_of)
+        except ValueError as exc:
+            raise InputError(f"{args.case}: as_of: {exc}") from None
     decision = engine.evaluate(case, as_of=as_of)
     if args.json:
         print(decision.model_dump_json(indent=2))

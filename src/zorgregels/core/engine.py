@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -17,7 +18,7 @@ from zorgregels.catalogue.loader import load_catalogue
 from zorgregels.catalogue.model import Code
 from zorgregels.core.columnar import ColumnarEvaluator
 from zorgregels.core.durable import DurableRuntime, Session, applies_key, row_key, rule_key
-from zorgregels.core.facts import derive, read_record, to_fact
+from zorgregels.core.facts import derive, read_record, reference_date, to_fact
 from zorgregels.core.findings import (
     INVALID_VALUE,
     MISSING_INPUTS,
@@ -64,8 +65,15 @@ class CoreEngine:
         return self.catalogue.vocabulary()
 
     @classmethod
-    def from_path(cls, path: str | Path) -> Self:
-        return cls(load_catalogue(path))
+    def from_path(cls, path: str | os.PathLike[str]) -> Self:
+        """The engine of the rule files in folder (or file) ``path``.
+
+        Raises ``InputError`` for a ``path`` that is not a path (``None``, a number) and
+        ``CatalogueError``, with every diagnostic, for rules that do not load.
+        """
+        if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
+            raise InputError(f"de regels: een pad (str of Path) verwacht, niet {type(path).__name__}")
+        return cls(load_catalogue(Path(path)))
 
     @cached_property
     def columnar(self) -> ColumnarEvaluator:
@@ -101,25 +109,38 @@ class CoreEngine:
 
     # -------------------------------------------------------------- evaluation
 
-    def evaluate(self, case: Mapping[str, Any] | BaseModel, as_of: dt.date | None = None) -> Decision:
+    def evaluate(self, case: Mapping[str, Any] | BaseModel,
+                 as_of: dt.date | dt.datetime | str | None = None) -> Decision:
         """Evaluate one care question or decision record as of a reference date.
 
         The reference date is an argument, never "today": without ``as_of`` the record's own
-        ``decision_date`` is used.
+        ``decision_date`` is used. ``as_of`` is a ``date``, a ``datetime`` (its day) or an ISO
+        text ``JJJJ-MM-DD``. A ``case`` that is no mapping with text keys, or a bad ``as_of``,
+        raises ``InputError``; bad values in the case are ``input`` findings.
         """
-        raw = case.model_dump() if isinstance(case, BaseModel) else dict(case)
+        if isinstance(case, BaseModel):
+            raw = case.model_dump()
+        elif isinstance(case, Mapping):
+            raw = dict(case)
+        else:
+            raise InputError("een casus is een mapping van veld naar waarde (dict), "
+                             f"niet {type(case).__name__}")
+        odd = [k for k in raw if not isinstance(k, str)]
+        if odd:
+            raise InputError(f"een casus heeft tekst als veldnamen, niet {odd[0]!r}")
+        day = reference_date(as_of) if as_of is not None else None
         typed, issues, _extra = read_record(raw, self.vocabulary)
-        if as_of is None:
-            as_of = typed.get("decision_date")
-            if as_of is None:
+        if day is None:
+            day = typed.get("decision_date")
+            if day is None:
                 raise InputError("geef een peildatum (as_of) of een decision_date in de casus")
-        derived = derive(typed, self.catalogue, as_of)
+        derived = derive(typed, self.catalogue, day)
         fact = to_fact({**typed, **derived})
         session = self._runtime.run(fact)
-        decision = self._decision(session, typed, derived, issues, as_of)
+        decision = self._decision(session, typed, derived, issues, day)
         # the result hash covers the decision as evaluate --json prints it, without the receipt;
         # the receipt completes the decision built just above (a copy would cost more than it)
-        decision.receipt = decision_receipt(self.versions, self.rules_hash, as_of, raw,
+        decision.receipt = decision_receipt(self.versions, self.rules_hash, day, raw,
                                             decision.model_dump_json(exclude={"receipt"}))
         return decision
 

@@ -8,6 +8,7 @@ with the same ``parse_value``, the same vocabulary check and the same defaults.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -20,6 +21,7 @@ from zorgregels.catalogue.conditions import to_fact_value
 from zorgregels.catalogue.fields import FIELDS, INPUT_FIELDS, SCALE
 from zorgregels.core.derived import derive_case
 from zorgregels.core.exprs import INDEX, dtype_of
+from zorgregels.diagnostics import InputError
 
 TRUE = {"true", "ja", "j", "yes", "y", "1", "waar", "t"}
 FALSE = {"false", "nee", "n", "no", "0", "onwaar", "f"}
@@ -43,6 +45,44 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+#: an exact ISO date; exports may add a time part at midnight (``T00:00:00``, `` 00:00:00.000``)
+_ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
+
+
+def parse_date(value: Any) -> dt.date:
+    """A date as the engine reads it: a ``date``, a ``datetime`` at midnight, or the exact text
+    ``JJJJ-MM-DD`` (optionally with a midnight time part, as exports write it). Anything else,
+    ``2025-03-01xyz``, ``20250301`` or ``2025-W09-6`` too, is a ValueError with a Dutch reason."""
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0):
+            raise ValueError(f"{value.isoformat()!r} heeft een tijd; een datum is JJJJ-MM-DD")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = value.strip() if isinstance(value, str) else str(value)
+    m = _ISO_DATE.fullmatch(text)
+    if m is None:
+        raise ValueError(f"{value!r} is geen datum (JJJJ-MM-DD)")
+    try:
+        return dt.date.fromisoformat(m.group(1))
+    except ValueError:
+        raise ValueError(f"{value!r} is geen bestaande datum (JJJJ-MM-DD)") from None
+
+
+def reference_date(value: Any, what: str = "as_of") -> dt.date:
+    """A reference date given to the library: a ``date``, a ``datetime`` (its day, whatever
+    the time) or an ISO text ``JJJJ-MM-DD``; anything else is an ``InputError`` naming ``what``."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, (dt.date, str)):
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            raise InputError(f"{what}: {exc}") from None
+    raise InputError(f"{what}: een datum (date, datetime of tekst JJJJ-MM-DD) verwacht, "
+                     f"niet {type(value).__name__}")
+
+
 def parse_value(name: str, value: Any) -> Any:
     """One input value as the engine reads it (None when empty); ValueError with a Dutch reason."""
     f = FIELDS[name]
@@ -54,14 +94,7 @@ def parse_value(name: str, value: Any) -> Any:
         return None
     t = f.type
     if t == "date":
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value)[:10]) if len(str(value)) >= 10 else dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise ValueError(f"{value!r} is geen bestaande datum (JJJJ-MM-DD)") from None
+        return parse_date(value)
     if t == "bool":
         if isinstance(value, bool):
             return value
@@ -273,5 +306,5 @@ def to_fact(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 __all__ = ["INPUT_FIELDS", "INPUT_SCRATCH", "InputColumns", "InputIssue", "check_vocabulary",
-           "derive", "error_column", "fact_value", "parse_column", "parse_value", "raw_column",
-           "read_columns", "read_record", "to_fact"]
+           "derive", "error_column", "fact_value", "parse_column", "parse_date", "parse_value",
+           "raw_column", "read_columns", "read_record", "reference_date", "to_fact"]

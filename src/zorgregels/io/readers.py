@@ -17,13 +17,15 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+import yaml
 
 from zorgregels.catalogue.fields import FIELDS
-from zorgregels.catalogue.yamlio import load_yaml
+from zorgregels.catalogue.yamlio import load_yaml_text
 from zorgregels.diagnostics import InputError
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
 from zorgregels.io.ijw_import import read_ijw
@@ -57,8 +59,31 @@ def expand(paths: Iterable[str | Path], suffixes: Iterable[str] | None = None) -
 
 
 def read_column_map(path: str | Path) -> dict[str, str]:
-    """A YAML mapping ``canonical_field: column_in_the_export``."""
-    data, diags = load_yaml(Path(path))
+    """A YAML mapping ``canonical_field: column_in_the_export``, in UTF-8 (with or without BOM).
+    Anything else is an ``InputError`` naming the file and line."""
+    if not isinstance(path, (str, PathLike)) or isinstance(path, bytes):
+        raise InputError(f"kolomkoppeling: een pad (str of Path) verwacht, niet {type(path).__name__}")
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: kolomkoppeling kan niet gelezen worden ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        at = raw[:exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{at}: kolomkoppeling is geen UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                         "sla het bestand op als UTF-8") from None
+    try:
+        data, diags = load_yaml_text(text, str(p))
+    except yaml.reader.ReaderError as exc:
+        at = text[:exc.position].count("\n") + 1
+        raise InputError(f"{path}:{at}: teken {exc.character!r} mag niet in YAML "
+                         "(een stuurteken)") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: geen geldige YAML ({exc})") from None
+    except RecursionError:
+        raise InputError(f"{path}: te diep genest") from None
     if diags:
         raise InputError("\n".join(d.render() for d in diags))
     if not isinstance(data, dict):
