@@ -9,6 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -214,6 +215,23 @@ def test_disk_full_keeps_the_old_folder(command: str, work: Path, monkeypatch: p
     no_leftovers(work)
 
 
+def test_disk_full_in_a_big_file(work: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """polars reports a full disk as an OSError without errno (os error 28 in the text)."""
+    assert cli("validate", "rapport") in (0, 1)
+    before = snapshot(work / "rapport")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError("No space left on device (os error 28)")
+
+    monkeypatch.setattr(pl.DataFrame, "write_csv", full)
+    assert cli("validate", "rapport") == 2
+    err = capsys.readouterr().err
+    assert "fout in de uitvoermap" in err and "os error 28" in err and "Traceback" not in err
+    assert snapshot(work / "rapport") == before
+    no_leftovers(work)
+
+
 def test_failed_swap_puts_the_old_folder_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "rapport"
     with atomic_folder(out, command="validate") as tmp:
@@ -296,3 +314,11 @@ def test_only_empty_or_own_folders_are_accepted(tmp_path_factory: pytest.TempPat
             check_out_dir(folder)
     assert check_out_dir(folder, force=True) == folder
     assert sorted(p.name for p in folder.iterdir()) == sorted(names | ({MARKER} if marked else set()))
+
+
+def test_a_symbolic_link_is_refused(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("validate", "rapport") in (0, 1)
+    (work / "koppeling").symlink_to(work / "rapport", target_is_directory=True)
+    assert cli("validate", "koppeling", "--force") == 2
+    assert "symbolische koppeling" in capsys.readouterr().err
+    assert (work / "koppeling").is_symlink()

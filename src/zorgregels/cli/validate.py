@@ -77,14 +77,18 @@ def run(args: argparse.Namespace) -> int:
     bar = None if args.quiet else ProgressBar()
     try:
         report = engine.validate(args.paths, columns=args.columns, progress=bar)
-        if bar:
-            bar("rapport schrijven", 5, 6)
-        report.write(args.out, force=args.force, protect=protect)
-        if bar:
-            bar("klaar", 6, 6)
     except InputError as exc:
         print(f"fout in de invoer: {exc}", file=sys.stderr)
         return 2
+    if bar:
+        bar("rapport schrijven", 5, 6)
+    try:
+        report.write(args.out, force=args.force, protect=protect)
+    except InputError as exc:
+        print(f"fout in de uitvoermap: {exc}", file=sys.stderr)
+        return 2
+    if bar:
+        bar("klaar", 6, 6)
     print(summary_table(report.summary))
     print(f"rapport: {args.out}/ (findings.jsonl, decisions.csv, summary.json, report.html)")
     return 1 if report.has_errors else 0
