@@ -23,7 +23,7 @@ def run(tmp_path: Path, *args: str, name: str = "out") -> tuple[int, Path]:
 def test_outputs_and_exit_code(tmp_path: Path) -> None:
     code, out = run(tmp_path, str(EXACT))
     assert code == 1  # not every rejection is transparent
-    assert sorted(p.name for p in out.iterdir()) == ["audit.html", "audit.jsonl", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".zorgregels", "audit.html", "audit.jsonl", "summary.json"]
     lines = [json.loads(x) for x in (out / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [d["decision_id"] for d in lines] == sorted(d["decision_id"] for d in lines)
     assert len(lines) == 22
@@ -48,7 +48,7 @@ def test_deterministic_and_atomic(tmp_path: Path) -> None:
     for f in ("audit.jsonl", "summary.json", "audit.html"):
         assert (a / f).read_bytes() == (b / f).read_bytes(), f
     run(tmp_path, str(EXACT), name="a")  # overwrite in place: no temp files stay behind
-    assert sorted(p.name for p in a.iterdir()) == ["audit.html", "audit.jsonl", "summary.json"]
+    assert sorted(p.name for p in a.iterdir()) == [".zorgregels", "audit.html", "audit.jsonl", "summary.json"]
 
 
 def test_html_is_self_contained(tmp_path: Path) -> None:

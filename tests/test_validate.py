@@ -312,7 +312,7 @@ def test_ijw_unknown_message_kind() -> None:
 
 def _write(report, out: Path) -> dict[str, bytes]:
     report.write(out)
-    return {f.name: f.read_bytes() for f in sorted(out.iterdir())}
+    return {f.name: f.read_bytes() for f in sorted(out.iterdir()) if f.name != ".zorgregels"}
 
 
 def test_outputs_contract_passthrough_and_bsn_masking(engine: Engine, example, tmp_path: Path) -> None:
@@ -359,8 +359,8 @@ def test_write_replaces_atomically(engine: Engine, tmp_path: Path) -> None:
     out = tmp_path / "report"
     out.mkdir()
     (out / "stale.txt").write_text("old")
-    engine.validate([_base()]).write(out)
-    assert sorted(p.name for p in out.iterdir()) == ["decisions.csv", "findings.jsonl", "report.html",
+    engine.validate([_base()]).write(out, force=True)  # a foreign folder only with force
+    assert sorted(p.name for p in out.iterdir()) == [".zorgregels", "decisions.csv", "findings.jsonl", "report.html",
                                                      "summary.json"]
     assert [p.name for p in tmp_path.iterdir()] == ["report"]  # no temp or old folder left
 

@@ -37,3 +37,7 @@ def add_rules(p: argparse.ArgumentParser, *, required: bool = False) -> None:
                        help=f"map met de regels van de regio (standaard: {DEFAULT_RULES})")
 
 
+def add_force(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true",
+                   help="vervang ook een bestaande map die niet door zorgregels is geschreven (nooit "
+                   "de map van de invoer of de regels, of de werkmap)")

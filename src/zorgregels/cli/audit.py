@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 from zorgregels.api import Engine
-from zorgregels.cli.args import iso_date
+from zorgregels.cli.args import add_force, iso_date
 from zorgregels.diagnostics import InputError
-from zorgregels.io.outdir import atomic_folder
+from zorgregels.io.outdir import atomic_folder, check_out_dir, protected_paths
 from zorgregels.jobs.audit import DEFAULT_REUSE_THRESHOLD, DEFAULT_SIMILARITY, audit_rejections
 from zorgregels.jobs.audit.page import render
 
@@ -47,7 +47,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "alles transparant; 2: onjuiste invoer.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="besluitbestanden (CSV, JSONL, Parquet) of mappen")
     p.add_argument("--rules", default="rules", help="map met de regels van de regio (standaard: rules)")
-    p.add_argument("--out", default="audit", help="uitvoermap (standaard: audit)")
+    p.add_argument("--out", default="audit", help="nieuwe uitvoermap, of een die zorgregels eerder schreef "
+                   "(standaard: audit)")
+    add_force(p)
     p.add_argument("--columns", default=None, metavar="MAP", help="YAML-kolomkoppeling veld: kolom")
     p.add_argument("--reuse-threshold", type=_threshold, default=None, metavar="N",
                    help="vanaf zoveel afwijzingen met dezelfde motivering is het een standaardtekst (standaard 3)")
@@ -59,6 +61,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    protect = protected_paths(args.paths, args.rules, columns=args.columns)
+    check_out_dir(args.out, protect=protect, force=args.force)  # before the work, not after
     engine = Engine.from_path(args.rules)
     if args.columns and not Path(args.columns).exists():
         raise InputError(f"{args.columns}: kolomkoppeling bestaat niet")
@@ -67,13 +71,11 @@ def run(args: argparse.Namespace) -> int:
         reuse_threshold=args.reuse_threshold or DEFAULT_REUSE_THRESHOLD,
         similarity=args.similarity or DEFAULT_SIMILARITY)
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: bestaat en is geen map")
     lines = report.jsonl_lines()
     summary = dict(report.summary)
     summary["not_determined"] = [n.model_dump(mode="json", exclude_none=True) for n in report.not_audited]
     # the three files appear together or not at all
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, command="audit", force=args.force, protect=protect) as tmp:
         (tmp / "audit.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         (tmp / "summary.json").write_text(
             json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")

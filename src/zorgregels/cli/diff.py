@@ -9,15 +9,19 @@ from __future__ import annotations
 import argparse
 
 from zorgregels.api import Engine
+from zorgregels.cli.args import add_force
+from zorgregels.io.outdir import check_out_dir, protected_paths
 from zorgregels.jobs.diff import diff
 from zorgregels.jobs.diff.report import money_line
 
 
 def run(args: argparse.Namespace) -> int:
+    protect = protected_paths(args.decisions, args.old_rules, args.new_rules, columns=args.columns)
+    check_out_dir(args.out, protect=protect, force=args.force)  # before the work, not after
     old = Engine.from_path(args.old_rules)
     new = Engine.from_path(args.new_rules)
     report = diff(old, new, list(args.decisions), columns=args.columns)
-    report.write(args.out)
+    report.write(args.out, force=args.force, protect=protect)
     s = report.summary
     print(f"{s['rows_in']} besluiten: {s['verdict_changed']} anders beoordeeld, "
           f"{s['findings_appeared']} bevindingen erbij, {s['findings_disappeared']} vervallen; "
@@ -35,6 +39,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("old_rules")
     p.add_argument("new_rules")
     p.add_argument("--decisions", nargs="+", required=True, help="besluitbestanden (CSV, JSONL, Parquet, iJw)")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, help="nieuwe map voor het rapport (of een die zorgregels eerder "
+                   "schreef: die wordt in zijn geheel vervangen)")
+    add_force(p)
     p.add_argument("--columns", default=None, help="kolomkoppeling (YAML)")
     p.set_defaults(func=run)

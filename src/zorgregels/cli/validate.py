@@ -12,7 +12,9 @@ import time
 from typing import Any
 
 from zorgregels.api import Engine
+from zorgregels.cli.args import add_force
 from zorgregels.diagnostics import CatalogueError, InputError
+from zorgregels.io.outdir import check_out_dir, protected_paths
 
 CROSS_RULES = ("budget_ceiling.exceeded", "sequential_help.providers_in_sequence", "dates.ijw_no_stacking")
 
@@ -61,7 +63,12 @@ def summary_table(summary: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-
+    protect = protected_paths(args.paths, args.rules, columns=args.columns)
+    try:
+        check_out_dir(args.out, protect=protect, force=args.force)
+    except InputError as exc:
+        print(f"fout in de uitvoermap: {exc}", file=sys.stderr)
+        return 2
     try:
         engine = Engine.from_path(args.rules)
     except CatalogueError as exc:
@@ -70,14 +77,18 @@ def run(args: argparse.Namespace) -> int:
     bar = None if args.quiet else ProgressBar()
     try:
         report = engine.validate(args.paths, columns=args.columns, progress=bar)
-        if bar:
-            bar("rapport schrijven", 5, 6)
-        report.write(args.out)
-        if bar:
-            bar("klaar", 6, 6)
     except InputError as exc:
         print(f"fout in de invoer: {exc}", file=sys.stderr)
         return 2
+    if bar:
+        bar("rapport schrijven", 5, 6)
+    try:
+        report.write(args.out, force=args.force, protect=protect)
+    except InputError as exc:
+        print(f"fout in de uitvoermap: {exc}", file=sys.stderr)
+        return 2
+    if bar:
+        bar("klaar", 6, 6)
     print(summary_table(report.summary))
     print(f"rapport: {args.out}/ (findings.jsonl, decisions.csv, summary.json, report.html)")
     return 1 if report.has_errors else 0
@@ -90,7 +101,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "besluitdatum. Schrijft findings.jsonl, decisions.csv, summary.json en report.html.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="bestanden of mappen met besluiten")
     p.add_argument("--rules", required=True, help="map met de regels (YAML)")
-    p.add_argument("--out", required=True, help="map voor het rapport (wordt in zijn geheel vervangen)")
+    p.add_argument("--out", required=True, help="nieuwe map voor het rapport (of een die zorgregels eerder "
+                   "schreef: die wordt in zijn geheel vervangen)")
+    add_force(p)
     p.add_argument("--columns", default=None, help="kolomkoppeling (YAML: veld: kolom_in_export)")
     p.add_argument("-q", "--quiet", action="store_true", help="geen voortgangsbalk")
     p.set_defaults(func=run)

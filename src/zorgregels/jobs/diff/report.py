@@ -8,6 +8,7 @@ the page writes money the Dutch way (``€ 16.073.221,46``).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,7 @@ import polars as pl
 
 from zorgregels.core import nl
 from zorgregels.core.columnar import INDEX
-from zorgregels.io.outdir import atomic_folder
+from zorgregels.io.outdir import Protected, atomic_folder
 from zorgregels.render.charts import counts_chart
 from zorgregels.render.pages import render_page
 
@@ -39,9 +40,12 @@ class DiffReport:
     def changed(self) -> pl.DataFrame:
         return self.decisions.filter(pl.col("changed"))
 
-    def write(self, out_dir: str | Path) -> Path:
-        """diff.json, decisions_changed.csv, the appeared and disappeared findings and diff.html."""
-        return write_diff(self, Path(out_dir))
+    def write(self, out_dir: str | Path, *, force: bool = False, protect: Iterable[Protected] = ()) -> Path:
+        """diff.json, decisions_changed.csv, the appeared and disappeared findings and diff.html,
+        written atomically into a new folder or one zorgregels wrote (``force``: replace another
+        folder too; never one of ``protect``, the working directory or a file). Raises
+        ``InputError`` otherwise."""
+        return write_diff(self, out_dir, force=force, protect=protect)
 
 
 def summary_json(report: DiffReport) -> str:
@@ -49,8 +53,9 @@ def summary_json(report: DiffReport) -> str:
 
 
 
-def write_diff(report: DiffReport, out_dir: Path) -> Path:
-    with atomic_folder(out_dir) as tmp:
+def write_diff(report: DiffReport, out_dir: str | Path, *, force: bool = False,
+               protect: Iterable[Protected] = ()) -> Path:
+    with atomic_folder(out_dir, command="diff", force=force, protect=protect) as tmp:
         (tmp / "diff.json").write_text(summary_json(report), encoding="utf-8")
         report.changed.drop(INDEX).write_csv(tmp / "decisions_changed.csv")
         report.appeared.drop(INDEX).write_ndjson(tmp / "findings_appeared.jsonl")

@@ -9,6 +9,7 @@ rules give byte-identical files.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from zorgregels.catalogue.ijw import REFERRER_TYPES
 from zorgregels.core.columnar import INDEX
 from zorgregels.core.receipt import BatchReceipt
 from zorgregels.core.results import NotEvaluable
-from zorgregels.io.outdir import atomic_folder
+from zorgregels.io.outdir import Protected, atomic_folder
 from zorgregels.render.charts import BarChart, counts_chart
 from zorgregels.render.pages import render_page
 
@@ -49,14 +50,17 @@ class ValidationReport:
     def has_errors(self) -> bool:
         return bool(self.summary["by_severity"].get("error", 0))
 
-    def write(self, out_dir: str | Path) -> Path:
-        """findings.jsonl, decisions.csv, summary.json and report.html, written atomically."""
-        return write_report(self, Path(out_dir))
+    def write(self, out_dir: str | Path, *, force: bool = False, protect: Iterable[Protected] = ()) -> Path:
+        """findings.jsonl, decisions.csv, summary.json and report.html, written atomically into a
+        new folder or one zorgregels wrote (``force``: replace another folder too; never one of
+        ``protect``, the working directory or a file). Raises ``InputError`` otherwise."""
+        return write_report(self, out_dir, force=force, protect=protect)
 
 
 
-def write_report(report: ValidationReport, out_dir: Path) -> Path:
-    with atomic_folder(out_dir) as tmp:
+def write_report(report: ValidationReport, out_dir: str | Path, *, force: bool = False,
+                 protect: Iterable[Protected] = ()) -> Path:
+    with atomic_folder(out_dir, command="validate", force=force, protect=protect) as tmp:
         findings = report.findings.drop(INDEX) if INDEX in report.findings.columns else report.findings
         # polars writes without the GIL: the two big files are written side by side
         with ThreadPoolExecutor(max_workers=2) as pool:
