@@ -16,7 +16,14 @@ known pitfalls (shared/style.md) are handled here and nowhere else:
   in the state;
 * conditions are put in negation normal form: durable-rules has no ``not``, and a comparison
   on an absent field never matches, which is exactly the two-valued semantics of
-  ``conditions.py`` once ``not`` is pushed down with explicit presence tests.
+  ``conditions.py`` once ``not`` is pushed down with explicit presence tests;
+* one rule's expression may hold at most ``MAX_OPERATORS`` (15) ``$and``/``$or`` operators:
+  one more and the ruleset cannot be created ("error code: 113"; measured on 2.0.28, over
+  flat, nested and random trees). Expressions are flattened first (an ``$or`` inside an
+  ``$or`` is one ``$or``); an expression still too large is split over several durable rules,
+  one per group of alternatives of a disjunction (``a and (b or c)`` = ``(a and b) or
+  (a and c)``), that record the same key once: its meaning is exactly the same. What cannot be
+  split within ``MAX_PIECES`` rules is ``TooComplex``, which ``check`` reports.
 """
 
 from __future__ import annotations
@@ -49,6 +56,11 @@ from zorgregels.core.receipt import Versions
 _DR_OP = {"eq": None, "ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 _ADVANCE_PRI = 1_000_000
 _TRUE = {"$ex": {"sid": 1}}
+#: the most ``$and``/``$or`` operators durable-rules 2.0.28 accepts in one rule's expression
+MAX_OPERATORS = 15
+#: the most durable rules one compiled row, rule or condition may be split into
+MAX_PIECES = 64
+_OPS = ("$and", "$or")
 _FALSE = {"$nex": {"sid": 1}}
 
 
@@ -111,6 +123,82 @@ def to_durable(cond: Cond, negate: bool = False) -> dict[str, Any]:
     raise TypeError(cond)
 
 
+class TooComplex(ValueError):
+    """A condition that durable-rules cannot hold, even split over ``MAX_PIECES`` rules."""
+
+    def __init__(self, key: str, operators: int):
+        super().__init__(
+            f"de voorwaarde is te samengesteld voor durable-rules ({operators} en/of-operatoren "
+            f"na vereenvoudigen; de grens is {MAX_OPERATORS} per regel en {MAX_PIECES} regels)")
+        self.key = key
+        self.operators = operators
+
+
+def operators(expr: Any) -> int:
+    """How many ``$and``/``$or`` operators an expression holds (durable-rules' limit)."""
+    if isinstance(expr, dict) and len(expr) == 1:
+        (op, items), = expr.items()
+        if op in _OPS:
+            return 1 + sum(operators(x) for x in items)
+    return 0
+
+
+def flatten(expr: Any) -> Any:
+    """The same expression with single-item operators unwrapped and nested equal ones merged."""
+    if not (isinstance(expr, dict) and len(expr) == 1 and next(iter(expr)) in _OPS):
+        return expr
+    (op, items), = expr.items()
+    out: list[Any] = []
+    for item in map(flatten, items):
+        if isinstance(item, dict) and len(item) == 1 and op in item:
+            out.extend(item[op])
+        else:
+            out.append(item)
+    return out[0] if len(out) == 1 else {op: out}
+
+
+def _disjuncts(expr: Any) -> list[Any]:
+    """Expressions whose disjunction is ``expr``, each with fewer operators where possible."""
+    if not isinstance(expr, dict) or len(expr) != 1:
+        return [expr]
+    (op, items), = expr.items()
+    if op == "$or":
+        return list(items)
+    if op != "$and":
+        return [expr]
+    # distribute over the largest disjunction among the conjuncts
+    ors = [i for i, x in enumerate(items) if isinstance(x, dict) and "$or" in x]
+    if not ors:
+        return [expr]
+    at = max(ors, key=lambda i: operators(items[i]))
+    rest = [x for i, x in enumerate(items) if i != at]
+    return [flatten({"$and": [*rest, alt]}) for alt in items[at]["$or"]]
+
+
+def split(expr: Any, key: str = "") -> list[Any]:
+    """Expressions of at most ``MAX_OPERATORS`` operators whose disjunction means ``expr``."""
+    todo, done = [flatten(expr)], []
+    while todo:
+        e = todo.pop(0)
+        if operators(e) <= MAX_OPERATORS:
+            done.append(e)
+        else:
+            parts = _disjuncts(e)
+            if len(parts) == 1:
+                raise TooComplex(key, operators(e))
+            # group the alternatives back into as few expressions as fit
+            group: list[Any] = []
+            for part in parts:
+                if group and operators({"$or": [*group, part]}) > MAX_OPERATORS:
+                    todo.append(flatten({"$or": group}))
+                    group = []
+                group.append(part)
+            todo.append(flatten({"$or": group}))
+        if len(done) + len(todo) > MAX_PIECES:
+            raise TooComplex(key, operators(flatten(expr)))
+    return done
+
+
 @dataclass
 class Session:
     """What one case's run through durable-rules produced."""
@@ -170,35 +258,29 @@ class DurableRuntime:
                 guard = [here, *map(_exists, table.inputs)]
                 if table.applies_when is not None:
                     guard.append(to_durable(table.applies_when))
-                rules[applies_key(k, ti)] = {
-                    "all": [{"m": {"$and": guard}}], "pri": 0,
-                    "run": self._recorder(k, applies_key(k, ti)),
-                }
+                self._add(rules, k, applies_key(k, ti), {"$and": guard}, 0)
                 for row in table.rows:
-                    key = row_key(k, ti, row.index)
-                    rules[key] = {
-                        "all": [{"m": {"$and": [*guard, to_durable(row.cond)]}}],
-                        "pri": 1 + row.index,
-                        "run": self._recorder(k, key),
-                    }
+                    self._add(rules, k, row_key(k, ti, row.index),
+                              {"$and": [*guard, to_durable(row.cond)]}, 1 + row.index)
             for ri, rule in enumerate(stage.rules):
-                key = rule_key(k, ri)
-                rules[key] = {
-                    "all": [{"m": {"$and": [here, *map(_exists, rule.requires), to_durable(rule.cond)]}}],
-                    "pri": 1 + ri,
-                    "run": self._recorder(k, key),
-                }
+                self._add(rules, k, rule_key(k, ri),
+                          {"$and": [here, *map(_exists, rule.requires), to_durable(rule.cond)]},
+                          1 + ri)
             for ci, condition in enumerate(stage.conditions):
-                key = condition_key(k, ci)
-                rules[key] = {
-                    "all": [{"m": {"$and": [here, to_durable(condition.cond)]}}],
-                    "pri": 1 + ci,
-                    "run": self._recorder(k, key),
-                }
+                self._add(rules, k, condition_key(k, ci),
+                          {"$and": [here, to_durable(condition.cond)]}, 1 + ci)
             rules[f"s{k}.advance"] = {
                 "all": [{"m": here}], "pri": _ADVANCE_PRI, "run": self._advancer(k),
             }
         return rules
+
+    def _add(self, rules: dict[str, Any], stage: int, key: str, expr: Any, pri: int) -> None:
+        """One durable rule for ``expr``, or several (``key#1``, ...) that record ``key`` once."""
+        pieces = split(expr, key)
+        record = self._recorder(stage, key)
+        for n, piece in enumerate(pieces):
+            name = key if n == 0 else f"{key}#{n}"
+            rules[name] = {"all": [{"m": piece}], "pri": pri, "run": record}
 
     def _recorder(self, stage: int, key: str) -> Callable[[Any], None]:
         sessions = self._sessions
@@ -206,7 +288,9 @@ class DurableRuntime:
         def record(c: Any) -> None:
             session = sessions.get(c.m["sid"])
             if session is not None:
-                session.hits.setdefault(stage, []).append(key)
+                hits = session.hits.setdefault(stage, [])
+                if key not in hits:  # a split expression records its key once
+                    hits.append(key)
 
         return record
 
