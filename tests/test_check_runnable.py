@@ -8,13 +8,24 @@ the adapter splits what is larger over several rules with exactly the same meani
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from zorgregels import Engine
+from zorgregels.catalogue import yamlio
 from zorgregels.catalogue.catalogue import Source
 from zorgregels.catalogue.compile import CompiledCondition, CompiledRule, CompiledRules, Stage
 from zorgregels.catalogue.conditions import All, AnyOf, Cmp, Const, Not, OneOf, Present, holds
+from zorgregels.cli import main
 from zorgregels.core.durable import (
     MAX_OPERATORS,
     DurableRuntime,
@@ -109,3 +120,154 @@ def test_wide_and_deep_conditions_build_or_are_refused_and_keep_their_meaning(co
         fired = rule_key(0, 0) in session.hits.get(0, [])
         assert fired == holds(cond, fact), (cond, fact)
         assert (condition_key(0, 0) in session.hits.get(0, [])) == fired
+
+
+# ------------------------------------------------------------------ check builds what it passes
+
+ROOT = Path(__file__).resolve().parent.parent
+RULE = """rules:
+  - id: extra.rule
+    check: input
+    severity: warning
+    message: "Extra."
+    basis: "test"
+    when: {when}
+"""
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("region")
+    for f in (ROOT / "rules").glob("*.yaml"):
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
+def _with(region: Path, text: str, name: str = "extra.yaml", raw: bytes | None = None) -> Path:
+    for old in region.glob("extra*"):
+        old.unlink()
+    (region / name).write_bytes(raw if raw is not None else text.encode())
+    return region
+
+
+def _check(folder: Path, *flags: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["check", str(folder), *flags])
+    return code, out.getvalue()
+
+
+def _any_yaml(n: int) -> str:
+    return json.dumps({"any": [{"age": i} for i in range(n)]})
+
+
+@pytest.mark.parametrize("n", [14, 20, 200])
+def test_check_passes_a_long_any_and_the_engine_runs_it(region, n):
+    folder = _with(region, RULE.format(when=_any_yaml(n)))
+    code, out = _check(folder)
+    assert code == 0, out
+    engine = Engine.from_path(folder)
+    case = {"domains": ["gedrag"], "severity": "matig", "age": n - 1}
+    on = dt.date(2025, 3, 1)
+    assert "extra.rule" in [f.rule for f in engine.evaluate(case, as_of=on).findings]
+    assert "extra.rule" not in [f.rule for f in engine.evaluate({**case, "age": n}, as_of=on).findings]
+
+
+def test_check_refuses_what_the_engine_cannot_build_with_file_line_and_code(region):
+    when = json.dumps({"all": [{"any": [{"age": i}, {"age": i + 100}]} for i in range(65)]})
+    folder = _with(region, RULE.format(when=when))
+    code, out = _check(folder)
+    assert code == 2
+    assert "extra.yaml:2" in out and "condition.too_complex" in out and "[extra.rule]" in out
+    assert "OK" not in out
+
+
+def _cond_yaml(depth: int) -> st.SearchStrategy[Any]:
+    leaf = st.one_of(
+        st.builds(lambda i: {"age": i}, st.integers(0, 20)),
+        st.builds(lambda i: {"age": {"less_than": i}}, st.integers(0, 20)),
+        st.sampled_from([{"crisis": True}, {"severity": "matig"}, {"age": {"present": False}}]),
+    )
+    return st.recursive(
+        leaf,
+        lambda inner: st.one_of(
+            st.builds(lambda xs: {"any": xs}, st.lists(inner, min_size=1, max_size=30)),
+            st.builds(lambda xs: {"all": xs}, st.lists(inner, min_size=1, max_size=4)),
+            st.builds(lambda x: {"not": x}, inner),
+        ),
+        max_leaves=depth,
+    )
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(when=_cond_yaml(60))
+def test_every_catalogue_check_accepts_is_one_the_engine_builds(region, when):
+    folder = _with(region, RULE.format(when=json.dumps(when)))
+    code, out = _check(folder)
+    if code == 0:
+        Engine.from_path(folder)  # builds: no "Could not create ruleset"
+    else:
+        assert "condition.too_complex" in out, out
+
+
+# ------------------------------------------------------------------ YAML limits
+
+
+def test_a_billion_laughs_bomb_is_a_diagnostic_not_a_hang(region):
+    bomb = 'x: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    prev = "a"
+    for n in "bcdefghi":
+        bomb += f"{n}: &{n} [" + ",".join([f"*{prev}"] * 9) + "]\n"
+        prev = n
+    folder = _with(region, bomb)
+    code, out = _check(folder)
+    assert code == 2
+    assert "extra.yaml:" in out and "yaml.too_large_expanded" in out
+
+
+def test_an_alias_bomb_inside_a_condition_is_a_diagnostic(region):
+    lines = ['rules:', '  - id: extra.rule', '    check: input', '    severity: warning',
+             '    message: "x"', '    basis: "b"', '    when: &w0 {age: 1}']
+    text = "\n".join(lines) + "\n"
+    for i in range(1, 40):
+        text += f"  - {{id: extra.r{i}, check: input, severity: warning, message: x, basis: b, " \
+                f"when: &w{i} {{any: [*w{i - 1}, *w{i - 1}]}}}}\n"
+    code, out = _check(_with(region, text))
+    assert code == 2 and "yaml.too_large_expanded" in out
+
+
+def test_conditions_nested_2000_deep_are_a_diagnostic(region):
+    when = '{"age": 1}'
+    for _ in range(2000):
+        when = '{"not": ' + when + '}'
+    code, out = _check(_with(region, RULE.format(when=when)))
+    assert code == 2 and "extra.yaml:" in out and "yaml.too_deep" in out
+
+
+def test_a_rule_file_that_is_not_utf8_is_a_diagnostic_naming_the_file(region):
+    raw = RULE.format(when='{"severity": "matig"}').replace('"Extra."', '"Café"').encode("cp1252")
+    code, out = _check(_with(region, "", raw=raw))
+    assert code == 2
+    assert "extra.yaml:5" in out and "yaml.encoding" in out and "UTF-8" in out
+
+
+def test_a_rule_file_beyond_the_size_limit_is_a_diagnostic(region, monkeypatch):
+    monkeypatch.setattr(yamlio, "MAX_FILE_BYTES", 100)
+    code, out = _check(_with(region, RULE.format(when='{"severity": "matig"}') + "#" * 200))
+    assert code == 2 and "yaml.too_large" in out
+
+
+def test_strict_makes_warnings_fail(region):
+    codes = (ROOT / "rules" / "codes.yaml").read_text(encoding="utf-8")
+    folder = _with(region, "")
+    (folder / "extra.yaml").unlink()
+    (folder / "codes.yaml").write_text(codes.replace("perceel: null", "perceel: 1", 1),
+                                       encoding="utf-8")
+    try:
+        code, out = _check(folder)
+        assert code == 0 and "code.perceel_mismatch" in out
+        code, out = _check(folder, "--strict")
+        assert code == 2 and "--strict" in out
+    finally:
+        (folder / "codes.yaml").write_text(codes, encoding="utf-8")

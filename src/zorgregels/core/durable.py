@@ -31,13 +31,14 @@ from __future__ import annotations
 import copy
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from durable.engine import Host
 
-from zorgregels.catalogue.compile import CompiledRules
+from zorgregels.catalogue.catalogue import Source
+from zorgregels.catalogue.compile import CompiledRules, Stage
 from zorgregels.catalogue.conditions import (
     NEGATE,
     All,
@@ -52,6 +53,7 @@ from zorgregels.catalogue.conditions import (
     Ref,
 )
 from zorgregels.core.receipt import Versions
+from zorgregels.diagnostics import Diagnostic
 
 _DR_OP = {"eq": None, "ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 _ADVANCE_PRI = 1_000_000
@@ -199,6 +201,48 @@ def split(expr: Any, key: str = "") -> list[Any]:
     return done
 
 
+def _expressions(stage: Stage) -> Iterator[tuple[str, Any, int, tuple[str, Source]]]:
+    """Every durable rule of a stage but its advance: key, expression, priority, (id, source)."""
+    k = stage.index
+    here = {"stage": k}
+    for ti, table in enumerate(stage.tables):
+        guard = [here, *map(_exists, table.inputs)]
+        if table.applies_when is not None:
+            guard.append(to_durable(table.applies_when))
+        yield applies_key(k, ti), {"$and": guard}, 0, (table.id, table.source)
+        for row in table.rows:
+            yield (row_key(k, ti, row.index), {"$and": [*guard, to_durable(row.cond)]},
+                   1 + row.index, (table.id, row.source))
+    for ri, rule in enumerate(stage.rules):
+        yield (rule_key(k, ri),
+               {"$and": [here, *map(_exists, rule.requires), to_durable(rule.cond)]},
+               1 + ri, (rule.id, rule.source))
+    for ci, condition in enumerate(stage.conditions):
+        yield (condition_key(k, ci), {"$and": [here, to_durable(condition.cond)]}, 1 + ci,
+               (condition.id, condition.source))
+
+
+def build_problems(compiled: CompiledRules) -> list[Diagnostic]:
+    """What ``DurableRuntime`` cannot build, each at its row's, rule's or condition's source;
+    then the ruleset itself is built, so ``check`` never passes what the engine cannot run."""
+    problems = []
+    for stage in compiled.stages:
+        for key, expr, _, (ident, source) in _expressions(stage):
+            try:
+                split(expr, key)
+            except TooComplex as exc:
+                problems.append(Diagnostic(code="condition.too_complex", message=str(exc),
+                                           file=source.file, line=source.line, rule=ident))
+    if not problems:
+        try:
+            DurableRuntime(compiled, lambda stage, fact, hits, session: None)
+        except Exception as exc:  # whatever durable-rules refuses, reported, never a traceback
+            problems.append(Diagnostic(
+                code="engine.unbuildable",
+                message=f"durable-rules kan de regels niet opbouwen: {exc}"))
+    return problems
+
+
 @dataclass
 class Session:
     """What one case's run through durable-rules produced."""
@@ -252,25 +296,11 @@ class DurableRuntime:
     def _build(self, compiled: CompiledRules) -> dict[str, Any]:
         rules: dict[str, Any] = {}
         for stage in compiled.stages:
-            k = stage.index
-            here = {"stage": k}
-            for ti, table in enumerate(stage.tables):
-                guard = [here, *map(_exists, table.inputs)]
-                if table.applies_when is not None:
-                    guard.append(to_durable(table.applies_when))
-                self._add(rules, k, applies_key(k, ti), {"$and": guard}, 0)
-                for row in table.rows:
-                    self._add(rules, k, row_key(k, ti, row.index),
-                              {"$and": [*guard, to_durable(row.cond)]}, 1 + row.index)
-            for ri, rule in enumerate(stage.rules):
-                self._add(rules, k, rule_key(k, ri),
-                          {"$and": [here, *map(_exists, rule.requires), to_durable(rule.cond)]},
-                          1 + ri)
-            for ci, condition in enumerate(stage.conditions):
-                self._add(rules, k, condition_key(k, ci),
-                          {"$and": [here, to_durable(condition.cond)]}, 1 + ci)
-            rules[f"s{k}.advance"] = {
-                "all": [{"m": here}], "pri": _ADVANCE_PRI, "run": self._advancer(k),
+            for key, expr, pri, _ in _expressions(stage):
+                self._add(rules, stage.index, key, expr, pri)
+            here = {"stage": stage.index}
+            rules[f"s{stage.index}.advance"] = {
+                "all": [{"m": here}], "pri": _ADVANCE_PRI, "run": self._advancer(stage.index),
             }
         return rules
 
