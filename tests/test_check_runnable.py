@@ -37,6 +37,7 @@ from zorgregels.core.durable import (
     split,
     to_durable,
 )
+from zorgregels.diagnostics import CatalogueError
 
 ints = st.integers(min_value=0, max_value=20)
 leaf = st.one_of(
@@ -105,7 +106,12 @@ def test_what_cannot_be_split_is_too_complex():
     # 64 + 1 disjunctions of two, all in one conjunction: 2^65 alternatives
     cond = All(tuple(AnyOf((Cmp("age", "eq", i), Cmp("age", "eq", i + 100))) for i in range(65)))
     with pytest.raises(TooComplex):
+        split(to_durable(cond))
+    # the engine refuses it as a catalogue error (exit 2), at the rule's source
+    with pytest.raises(CatalogueError) as info:
         _runtime_for(cond)
+    assert [(d.code, d.file, d.line) for d in info.value.diagnostics] == [
+        ("condition.too_complex", "t", 1), ("condition.too_complex", "t", 2)]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -113,7 +119,7 @@ def test_what_cannot_be_split_is_too_complex():
 def test_wide_and_deep_conditions_build_or_are_refused_and_keep_their_meaning(cond, fact_list):
     try:
         runtime = _runtime_for(cond)
-    except TooComplex:
+    except CatalogueError:
         return  # refused up front: check reports it (see below), the engine never meets it
     for fact in fact_list:
         session = runtime.run(fact)
@@ -173,13 +179,21 @@ def test_check_passes_a_long_any_and_the_engine_runs_it(region, n):
     assert "extra.rule" not in [f.rule for f in engine.evaluate({**case, "age": n}, as_of=on).findings]
 
 
-def test_check_refuses_what_the_engine_cannot_build_with_file_line_and_code(region):
+def test_check_refuses_what_the_engine_cannot_build_with_file_line_and_code(region, capsys):
     when = json.dumps({"all": [{"any": [{"age": i}, {"age": i + 100}]} for i in range(65)]})
     folder = _with(region, RULE.format(when=when))
     code, out = _check(folder)
     assert code == 2
     assert "extra.yaml:2" in out and "condition.too_complex" in out and "[extra.rule]" in out
     assert "OK" not in out
+    # an engine command that skipped check says the same, exit 2, no traceback
+    case = folder / "case_extra.json"
+    case.write_text('{"severity": "matig"}', encoding="utf-8")
+    try:
+        assert main(["evaluate", str(case), "--rules", str(folder)]) == 2
+    finally:
+        case.unlink()
+    assert "condition.too_complex" in capsys.readouterr().err
 
 
 def _cond_yaml(depth: int) -> st.SearchStrategy[Any]:

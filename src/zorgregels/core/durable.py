@@ -53,7 +53,7 @@ from zorgregels.catalogue.conditions import (
     Ref,
 )
 from zorgregels.core.receipt import Versions
-from zorgregels.diagnostics import Diagnostic
+from zorgregels.diagnostics import CatalogueError, Diagnostic
 
 _DR_OP = {"eq": None, "ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 _ADVANCE_PRI = 1_000_000
@@ -222,9 +222,7 @@ def _expressions(stage: Stage) -> Iterator[tuple[str, Any, int, tuple[str, Sourc
                (condition.id, condition.source))
 
 
-def build_problems(compiled: CompiledRules) -> list[Diagnostic]:
-    """What ``DurableRuntime`` cannot build, each at its row's, rule's or condition's source;
-    then the ruleset itself is built, so ``check`` never passes what the engine cannot run."""
+def _too_complex(compiled: CompiledRules) -> list[Diagnostic]:
     problems = []
     for stage in compiled.stages:
         for key, expr, _, (ident, source) in _expressions(stage):
@@ -233,14 +231,18 @@ def build_problems(compiled: CompiledRules) -> list[Diagnostic]:
             except TooComplex as exc:
                 problems.append(Diagnostic(code="condition.too_complex", message=str(exc),
                                            file=source.file, line=source.line, rule=ident))
-    if not problems:
-        try:
-            DurableRuntime(compiled, lambda stage, fact, hits, session: None)
-        except Exception as exc:  # whatever durable-rules refuses, reported, never a traceback
-            problems.append(Diagnostic(
-                code="engine.unbuildable",
-                message=f"durable-rules kan de regels niet opbouwen: {exc}"))
     return problems
+
+
+def build_problems(compiled: CompiledRules) -> list[Diagnostic]:
+    """What ``DurableRuntime`` cannot build, each at its row's, rule's or condition's source:
+    the ruleset is built here as the engine builds it, so ``check`` never passes what the
+    engine cannot run."""
+    try:
+        DurableRuntime(compiled, lambda stage, fact, hits, session: None)
+    except CatalogueError as exc:
+        return exc.diagnostics
+    return []
 
 
 @dataclass
@@ -285,11 +287,19 @@ class DurableRuntime:
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
+        too_complex = _too_complex(compiled)
+        if too_complex:  # a CatalogueError: a clean message and exit 2, never a traceback
+            raise CatalogueError(too_complex)
         self.definition = self._build(compiled)
         #: the software that evaluates, for the receipts of what it evaluated
         self.versions = Versions.installed()
         self._host = _SynchronousHost()
-        self._host.register_rulesets({self.name: copy.deepcopy(self.definition)})
+        try:
+            self._host.register_rulesets({self.name: copy.deepcopy(self.definition)})
+        except Exception as exc:  # whatever else durable-rules refuses
+            raise CatalogueError([Diagnostic(
+                code="engine.unbuildable",
+                message=f"durable-rules kan de regels niet opbouwen: {exc}")]) from exc
 
     # ------------------------------------------------------------------ generation
 
