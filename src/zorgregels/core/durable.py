@@ -23,7 +23,8 @@ known pitfalls (shared/style.md) are handled here and nowhere else:
   ``$or`` is one ``$or``); an expression still too large is split over several durable rules,
   one per group of alternatives of a disjunction (``a and (b or c)`` = ``(a and b) or
   (a and c)``), that record the same key once: its meaning is exactly the same. What cannot be
-  split within ``MAX_PIECES`` rules is ``TooComplex``, which ``check`` reports.
+  split within ``MAX_PIECES`` rules of ``MAX_SPLIT_OPERATORS`` operators together is
+  ``TooComplex``, a ``CatalogueError`` at its source that ``check`` reports.
 """
 
 from __future__ import annotations
@@ -60,8 +61,12 @@ _ADVANCE_PRI = 1_000_000
 _TRUE = {"$ex": {"sid": 1}}
 #: the most ``$and``/``$or`` operators durable-rules 2.0.28 accepts in one rule's expression
 MAX_OPERATORS = 15
-#: the most durable rules one compiled row, rule or condition may be split into
-MAX_PIECES = 64
+#: the most durable rules one compiled row, rule or condition may be split into, and the most
+#: operators they may hold together: durable-rules also fails while matching a fact ("Could not
+#: assert fact, error code: 303") when a fact meets too many operators (measured: 120 pass,
+#: 190 fail), so a split is kept small and what needs more is refused by ``check``
+MAX_PIECES = 8
+MAX_SPLIT_OPERATORS = 48
 _OPS = ("$and", "$or")
 _FALSE = {"$nex": {"sid": 1}}
 
@@ -102,6 +107,10 @@ def to_durable(cond: Cond, negate: bool = False) -> dict[str, Any]:
         return _exists(cond.field) if cond.present != negate else _absent(cond.field)
     if isinstance(cond, Cmp):
         need = [cond.field] + ([cond.value.field] if isinstance(cond.value, Ref) else [])
+        if not negate and not isinstance(cond.value, Ref):
+            # a comparison with a constant never matches an absent field (measured for every
+            # operator): no presence test, so a long ``any`` of them is one ``$or``
+            return _cmp(cond.field, cond.op, cond.value)
         if not negate:
             return {"$and": [*map(_exists, need), _cmp(cond.field, cond.op, cond.value)]}
         return {"$or": [*map(_absent, need), _cmp(cond.field, NEGATE[cond.op], cond.value)]}
@@ -131,7 +140,8 @@ class TooComplex(ValueError):
     def __init__(self, key: str, operators: int):
         super().__init__(
             f"de voorwaarde is te samengesteld voor durable-rules ({operators} en/of-operatoren "
-            f"na vereenvoudigen; de grens is {MAX_OPERATORS} per regel en {MAX_PIECES} regels)")
+            f"na vereenvoudigen; de grens is {MAX_OPERATORS} per regel, verdeeld over hoogstens "
+            f"{MAX_PIECES} regels met samen {MAX_SPLIT_OPERATORS})")
         self.key = key
         self.operators = operators
 
@@ -198,6 +208,8 @@ def split(expr: Any, key: str = "") -> list[Any]:
             todo.append(flatten({"$or": group}))
         if len(done) + len(todo) > MAX_PIECES:
             raise TooComplex(key, operators(flatten(expr)))
+    if len(done) > 1 and sum(map(operators, done)) > MAX_SPLIT_OPERATORS:
+        raise TooComplex(key, operators(flatten(expr)))
     return done
 
 
@@ -365,13 +377,16 @@ class DurableRuntime:
             sid = f"c{next(self._seq)}"
             session = Session()
             self._sessions[sid] = session
+            asserted = False
             try:
                 # facts are flat: copying the lists is a full copy (durable-rules may keep it)
                 first = {k: list(v) if isinstance(v, list) else v for k, v in fact.items()}
                 self._host.assert_fact(self.name, {**first, "sid": sid, "stage": 0})
+                asserted = True
             finally:
                 del self._sessions[sid]
-                self._host.delete_state(self.name, sid)
+                if asserted:  # deleting the state of a failed assert aborts the process
+                    self._host.delete_state(self.name, sid)
             if session.error is not None:
                 raise session.error
             if not session.done:
