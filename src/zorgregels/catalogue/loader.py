@@ -106,7 +106,11 @@ class _Loader:
         for f in files:
             name = str(f)
             rel = f.relative_to(self.root).as_posix() if f != self.root else f.name
-            digest.update(rel.encode() + b"\0" + f.read_bytes() + b"\0")
+            try:
+                raw = f.read_bytes()
+            except OSError:
+                raw = b""  # load_yaml reports the file as unreadable
+            digest.update(rel.encode() + b"\0" + raw + b"\0")
             data, diags = load_yaml(f)
             self.diags.extend(diags)
             if data is None:

@@ -2,6 +2,12 @@
 
 Scalars stay strings where YAML would guess (dates, yes/no): the loader parses them on purpose,
 so ``2027-06-31`` is reported as an impossible date with its line, not a crash or a silent string.
+
+Rule files are limited, each limit a diagnostic with a stable code before anything is built:
+the file's size (``yaml.too_large``), its encoding (UTF-8, ``yaml.encoding``), the nesting
+depth (``yaml.too_deep``) and what aliases expand to (``yaml.too_many_aliases``,
+``yaml.too_large_expanded``): a billion-laughs bomb is refused while it is composed, before
+anything is expanded.
 """
 
 from __future__ import annotations
@@ -28,8 +34,61 @@ class LocList(list[Any]):
     item_lines: list[tuple[int, int]]
 
 
+#: the largest rule file read (the region's largest is under 20 KB)
+MAX_FILE_BYTES = 2_000_000
+#: the deepest nesting of mappings and lists in a rule file (the region's rules reach 10)
+MAX_DEPTH = 64
+#: the most aliases (``*name``) in one rule file
+MAX_ALIASES = 1_000
+#: the most nodes a rule file may hold once every alias is expanded
+MAX_NODES = 200_000
+
+
+class _LimitError(yaml.MarkedYAMLError):
+    def __init__(self, code: str, problem: str, mark: Any):
+        super().__init__(problem=problem, problem_mark=mark)
+        self.code = code
+
+
 class _StrictLoader(yaml.SafeLoader):
     duplicates: list[Diagnostic]
+    depth: int = 0
+    aliases: int = 0
+    nodes: int = 0
+    sizes: dict[int, int]
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        # counted while composing: an alias adds the expanded size of what it names, so an
+        # alias bomb is stopped before it is expanded, and depth before Python's recursion limit
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if self.depth >= MAX_DEPTH:
+            raise _LimitError("yaml.too_deep", f"de YAML is dieper genest dan {MAX_DEPTH} niveaus",
+                              event.start_mark)
+        before = self.nodes
+        if isinstance(event, yaml.AliasEvent) and event.anchor in self.anchors:
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                raise _LimitError("yaml.too_many_aliases",
+                                  f"meer dan {MAX_ALIASES} aliassen (*naam) in één bestand",
+                                  event.start_mark)
+            self.nodes += self.sizes.get(id(self.anchors[event.anchor]), 1)
+            self._check_nodes(event.start_mark)
+            return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        self.nodes += 1
+        self._check_nodes(event.start_mark)
+        self.sizes[id(node)] = self.nodes - before
+        return node
+
+    def _check_nodes(self, mark: Any) -> None:
+        if self.nodes > MAX_NODES:
+            raise _LimitError("yaml.too_large_expanded",
+                              f"de aliassen (*naam) vouwen uit tot meer dan {MAX_NODES} "
+                              "waarden (een 'alias-bom'?)", mark)
 
 
 # Keep timestamps and floats as strings: dates are parsed by the models with a clear message,
@@ -88,16 +147,54 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _
 
 def load_yaml(path: Path) -> tuple[Any, list[Diagnostic]]:
     """Read one YAML file. Returns (data, diagnostics); data is None when the file cannot parse."""
-    text = path.read_text(encoding="utf-8")
-    return load_yaml_text(text, str(path))
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Diagnostic(code="yaml.too_large", file=name,
+                                     message=f"het bestand is {size} bytes; een regelbestand is "
+                                     f"hoogstens {MAX_FILE_BYTES} bytes")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(code="yaml.unreadable", file=name,
+                                 message=f"het bestand kan niet worden gelezen ({exc.strerror or exc})")]
+    return load_yaml_bytes(raw, name)
+
+
+def load_yaml_bytes(raw: bytes, name: str) -> tuple[Any, list[Diagnostic]]:
+    """Decode as UTF-8 (a BOM is allowed) and read; anything else is a diagnostic naming the file."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Diagnostic(
+            code="yaml.encoding", file=name, line=line, column=column,
+            message=f"het bestand is geen UTF-8 (byte 0x{raw[exc.start]:02x}); sla het op als "
+            "UTF-8")]
+    return load_yaml_text(text, name)
 
 
 def load_yaml_text(text: str, name: str) -> tuple[Any, list[Diagnostic]]:
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)  # the reader refuses control characters right here
+    except yaml.reader.ReaderError as exc:
+        line = text[:exc.position].count("\n") + 1
+        return None, [Diagnostic(code="yaml.syntax", file=name, line=line,
+                                 message=f"teken U+{exc.character:04X} is niet toegestaan in YAML")]
     loader.duplicates = []
+    loader.sizes = {}
     try:
         data = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
+    except _LimitError as exc:
+        mark = exc.problem_mark
+        return None, [Diagnostic(code=exc.code, message=str(exc.problem), file=name,
+                                 line=mark.line + 1 if mark else None,
+                                 column=mark.column + 1 if mark else None)]
+    except yaml.YAMLError as exc:
+        if not isinstance(exc, yaml.MarkedYAMLError):
+            return None, [Diagnostic(code="yaml.syntax", message=f"geen geldige YAML: {exc}",
+                                     file=name)]
         mark = exc.problem_mark or exc.context_mark
         return None, [
             Diagnostic(

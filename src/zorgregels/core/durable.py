@@ -16,7 +16,15 @@ known pitfalls (shared/style.md) are handled here and nowhere else:
   in the state;
 * conditions are put in negation normal form: durable-rules has no ``not``, and a comparison
   on an absent field never matches, which is exactly the two-valued semantics of
-  ``conditions.py`` once ``not`` is pushed down with explicit presence tests.
+  ``conditions.py`` once ``not`` is pushed down with explicit presence tests;
+* one rule's expression may hold at most ``MAX_OPERATORS`` (15) ``$and``/``$or`` operators:
+  one more and the ruleset cannot be created ("error code: 113"; measured on 2.0.28, over
+  flat, nested and random trees). Expressions are flattened first (an ``$or`` inside an
+  ``$or`` is one ``$or``); an expression still too large is split over several durable rules,
+  one per group of alternatives of a disjunction (``a and (b or c)`` = ``(a and b) or
+  (a and c)``), that record the same key once: its meaning is exactly the same. What cannot be
+  split within ``MAX_PIECES`` rules of ``MAX_SPLIT_OPERATORS`` operators together is
+  ``TooComplex``, a ``CatalogueError`` at its source that ``check`` reports.
 """
 
 from __future__ import annotations
@@ -24,13 +32,14 @@ from __future__ import annotations
 import copy
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from durable.engine import Host
 
-from zorgregels.catalogue.compile import CompiledRules
+from zorgregels.catalogue.catalogue import Source
+from zorgregels.catalogue.compile import CompiledRules, Stage
 from zorgregels.catalogue.conditions import (
     NEGATE,
     All,
@@ -45,10 +54,21 @@ from zorgregels.catalogue.conditions import (
     Ref,
 )
 from zorgregels.core.receipt import Versions
+from zorgregels.diagnostics import CatalogueError, Diagnostic
 
 _DR_OP = {"eq": None, "ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 _ADVANCE_PRI = 1_000_000
 _TRUE = {"$ex": {"sid": 1}}
+#: the most ``$and``/``$or`` operators durable-rules 2.0.28 accepts in one rule's expression
+MAX_OPERATORS = 15
+#: the most durable rules one compiled row, rule or condition may be split into, and the most
+#: operators they may hold together: durable-rules also fails while matching a fact ("Could not
+#: assert fact, error code: 303") when a fact meets too many operators (measured for chains of
+#: alternating and/or: 8 rules of 15 pass, 16 fail; the exact bound is not known yet), so a
+#: split is kept small and what needs more is refused by ``check``
+MAX_PIECES = 8
+MAX_SPLIT_OPERATORS = 48
+_OPS = ("$and", "$or")
 _FALSE = {"$nex": {"sid": 1}}
 
 
@@ -88,6 +108,10 @@ def to_durable(cond: Cond, negate: bool = False) -> dict[str, Any]:
         return _exists(cond.field) if cond.present != negate else _absent(cond.field)
     if isinstance(cond, Cmp):
         need = [cond.field] + ([cond.value.field] if isinstance(cond.value, Ref) else [])
+        if not negate and not isinstance(cond.value, Ref):
+            # a comparison with a constant never matches an absent field (measured for every
+            # operator): no presence test, so a long ``any`` of them is one ``$or``
+            return _cmp(cond.field, cond.op, cond.value)
         if not negate:
             return {"$and": [*map(_exists, need), _cmp(cond.field, cond.op, cond.value)]}
         return {"$or": [*map(_absent, need), _cmp(cond.field, NEGATE[cond.op], cond.value)]}
@@ -109,6 +133,129 @@ def to_durable(cond: Cond, negate: bool = False) -> dict[str, Any]:
         return ({"$or": [has(v) for v in cond.values]} if not negate
                 else {"$or": [_absent(cond.field), {"$and": [lacks(v) for v in cond.values]}]})
     raise TypeError(cond)
+
+
+class TooComplex(ValueError):
+    """A condition that durable-rules cannot hold, even split over ``MAX_PIECES`` rules."""
+
+    def __init__(self, key: str, operators: int):
+        super().__init__(
+            f"de voorwaarde is te samengesteld voor durable-rules ({operators} en/of-operatoren "
+            f"na vereenvoudigen; de grens is {MAX_OPERATORS} per regel, verdeeld over hoogstens "
+            f"{MAX_PIECES} regels met samen {MAX_SPLIT_OPERATORS})")
+        self.key = key
+        self.operators = operators
+
+
+def operators(expr: Any) -> int:
+    """How many ``$and``/``$or`` operators an expression holds (durable-rules' limit)."""
+    if isinstance(expr, dict) and len(expr) == 1:
+        (op, items), = expr.items()
+        if op in _OPS:
+            return 1 + sum(operators(x) for x in items)
+    return 0
+
+
+def flatten(expr: Any) -> Any:
+    """The same expression with single-item operators unwrapped and nested equal ones merged."""
+    if not (isinstance(expr, dict) and len(expr) == 1 and next(iter(expr)) in _OPS):
+        return expr
+    (op, items), = expr.items()
+    out: list[Any] = []
+    for item in map(flatten, items):
+        if isinstance(item, dict) and len(item) == 1 and op in item:
+            out.extend(item[op])
+        else:
+            out.append(item)
+    return out[0] if len(out) == 1 else {op: out}
+
+
+def _disjuncts(expr: Any) -> list[Any]:
+    """Expressions whose disjunction is ``expr``, each with fewer operators where possible."""
+    if not isinstance(expr, dict) or len(expr) != 1:
+        return [expr]
+    (op, items), = expr.items()
+    if op == "$or":
+        return list(items)
+    if op != "$and":
+        return [expr]
+    # distribute over the largest disjunction among the conjuncts
+    ors = [i for i, x in enumerate(items) if isinstance(x, dict) and "$or" in x]
+    if not ors:
+        return [expr]
+    at = max(ors, key=lambda i: operators(items[i]))
+    rest = [x for i, x in enumerate(items) if i != at]
+    return [flatten({"$and": [*rest, alt]}) for alt in items[at]["$or"]]
+
+
+def split(expr: Any, key: str = "") -> list[Any]:
+    """Expressions of at most ``MAX_OPERATORS`` operators whose disjunction means ``expr``."""
+    todo, done = [flatten(expr)], []
+    while todo:
+        e = todo.pop(0)
+        if operators(e) <= MAX_OPERATORS:
+            done.append(e)
+        else:
+            parts = _disjuncts(e)
+            if len(parts) == 1:
+                raise TooComplex(key, operators(e))
+            # group the alternatives back into as few expressions as fit
+            group: list[Any] = []
+            for part in parts:
+                if group and operators({"$or": [*group, part]}) > MAX_OPERATORS:
+                    todo.append(flatten({"$or": group}))
+                    group = []
+                group.append(part)
+            todo.append(flatten({"$or": group}))
+        if len(done) + len(todo) > MAX_PIECES:
+            raise TooComplex(key, operators(flatten(expr)))
+    if len(done) > 1 and sum(map(operators, done)) > MAX_SPLIT_OPERATORS:
+        raise TooComplex(key, operators(flatten(expr)))
+    return done
+
+
+def _expressions(stage: Stage) -> Iterator[tuple[str, Any, int, tuple[str, Source]]]:
+    """Every durable rule of a stage but its advance: key, expression, priority, (id, source)."""
+    k = stage.index
+    here = {"stage": k}
+    for ti, table in enumerate(stage.tables):
+        guard = [here, *map(_exists, table.inputs)]
+        if table.applies_when is not None:
+            guard.append(to_durable(table.applies_when))
+        yield applies_key(k, ti), {"$and": guard}, 0, (table.id, table.source)
+        for row in table.rows:
+            yield (row_key(k, ti, row.index), {"$and": [*guard, to_durable(row.cond)]},
+                   1 + row.index, (table.id, row.source))
+    for ri, rule in enumerate(stage.rules):
+        yield (rule_key(k, ri),
+               {"$and": [here, *map(_exists, rule.requires), to_durable(rule.cond)]},
+               1 + ri, (rule.id, rule.source))
+    for ci, condition in enumerate(stage.conditions):
+        yield (condition_key(k, ci), {"$and": [here, to_durable(condition.cond)]}, 1 + ci,
+               (condition.id, condition.source))
+
+
+def _too_complex(compiled: CompiledRules) -> list[Diagnostic]:
+    problems = []
+    for stage in compiled.stages:
+        for key, expr, _, (ident, source) in _expressions(stage):
+            try:
+                split(expr, key)
+            except TooComplex as exc:
+                problems.append(Diagnostic(code="condition.too_complex", message=str(exc),
+                                           file=source.file, line=source.line, rule=ident))
+    return problems
+
+
+def build_problems(compiled: CompiledRules) -> list[Diagnostic]:
+    """What ``DurableRuntime`` cannot build, each at its row's, rule's or condition's source:
+    the ruleset is built here as the engine builds it, so ``check`` never passes what the
+    engine cannot run."""
+    try:
+        DurableRuntime(compiled, lambda stage, fact, hits, session: None)
+    except CatalogueError as exc:
+        return exc.diagnostics
+    return []
 
 
 @dataclass
@@ -153,52 +300,40 @@ class DurableRuntime:
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
+        too_complex = _too_complex(compiled)
+        if too_complex:  # a CatalogueError: a clean message and exit 2, never a traceback
+            raise CatalogueError(too_complex)
         self.definition = self._build(compiled)
         #: the software that evaluates, for the receipts of what it evaluated
         self.versions = Versions.installed()
         self._host = _SynchronousHost()
-        self._host.register_rulesets({self.name: copy.deepcopy(self.definition)})
+        try:
+            self._host.register_rulesets({self.name: copy.deepcopy(self.definition)})
+        except Exception as exc:  # whatever else durable-rules refuses
+            raise CatalogueError([Diagnostic(
+                code="engine.unbuildable",
+                message=f"durable-rules kan de regels niet opbouwen: {exc}")]) from exc
 
     # ------------------------------------------------------------------ generation
 
     def _build(self, compiled: CompiledRules) -> dict[str, Any]:
         rules: dict[str, Any] = {}
         for stage in compiled.stages:
-            k = stage.index
-            here = {"stage": k}
-            for ti, table in enumerate(stage.tables):
-                guard = [here, *map(_exists, table.inputs)]
-                if table.applies_when is not None:
-                    guard.append(to_durable(table.applies_when))
-                rules[applies_key(k, ti)] = {
-                    "all": [{"m": {"$and": guard}}], "pri": 0,
-                    "run": self._recorder(k, applies_key(k, ti)),
-                }
-                for row in table.rows:
-                    key = row_key(k, ti, row.index)
-                    rules[key] = {
-                        "all": [{"m": {"$and": [*guard, to_durable(row.cond)]}}],
-                        "pri": 1 + row.index,
-                        "run": self._recorder(k, key),
-                    }
-            for ri, rule in enumerate(stage.rules):
-                key = rule_key(k, ri)
-                rules[key] = {
-                    "all": [{"m": {"$and": [here, *map(_exists, rule.requires), to_durable(rule.cond)]}}],
-                    "pri": 1 + ri,
-                    "run": self._recorder(k, key),
-                }
-            for ci, condition in enumerate(stage.conditions):
-                key = condition_key(k, ci)
-                rules[key] = {
-                    "all": [{"m": {"$and": [here, to_durable(condition.cond)]}}],
-                    "pri": 1 + ci,
-                    "run": self._recorder(k, key),
-                }
-            rules[f"s{k}.advance"] = {
-                "all": [{"m": here}], "pri": _ADVANCE_PRI, "run": self._advancer(k),
+            for key, expr, pri, _ in _expressions(stage):
+                self._add(rules, stage.index, key, expr, pri)
+            here = {"stage": stage.index}
+            rules[f"s{stage.index}.advance"] = {
+                "all": [{"m": here}], "pri": _ADVANCE_PRI, "run": self._advancer(stage.index),
             }
         return rules
+
+    def _add(self, rules: dict[str, Any], stage: int, key: str, expr: Any, pri: int) -> None:
+        """One durable rule for ``expr``, or several (``key#1``, ...) that record ``key`` once."""
+        pieces = split(expr, key)
+        record = self._recorder(stage, key)
+        for n, piece in enumerate(pieces):
+            name = key if n == 0 else f"{key}#{n}"
+            rules[name] = {"all": [{"m": piece}], "pri": pri, "run": record}
 
     def _recorder(self, stage: int, key: str) -> Callable[[Any], None]:
         sessions = self._sessions
@@ -206,7 +341,9 @@ class DurableRuntime:
         def record(c: Any) -> None:
             session = sessions.get(c.m["sid"])
             if session is not None:
-                session.hits.setdefault(stage, []).append(key)
+                hits = session.hits.setdefault(stage, [])
+                if key not in hits:  # a split expression records its key once
+                    hits.append(key)
 
         return record
 
@@ -241,13 +378,16 @@ class DurableRuntime:
             sid = f"c{next(self._seq)}"
             session = Session()
             self._sessions[sid] = session
+            asserted = False
             try:
                 # facts are flat: copying the lists is a full copy (durable-rules may keep it)
                 first = {k: list(v) if isinstance(v, list) else v for k, v in fact.items()}
                 self._host.assert_fact(self.name, {**first, "sid": sid, "stage": 0})
+                asserted = True
             finally:
                 del self._sessions[sid]
-                self._host.delete_state(self.name, sid)
+                if asserted:  # deleting the state of a failed assert aborts the process
+                    self._host.delete_state(self.name, sid)
             if session.error is not None:
                 raise session.error
             if not session.done:
