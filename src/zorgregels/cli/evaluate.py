@@ -11,13 +11,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from zorgregels.api import Engine
 from zorgregels.catalogue.yamlio import load_yaml_text, plain
 from zorgregels.cli.args import EXIT_FINDINGS, EXIT_OK, add_rules, iso_date
 from zorgregels.core.facts import parse_date
-from zorgregels.diagnostics import Diagnostic, InputError
+from zorgregels.diagnostics import InputError
 
 
 def case_text(path: Path) -> str:
@@ -39,21 +37,6 @@ def case_text(path: Path) -> str:
                          "sla het bestand op als UTF-8") from None
 
 
-def yaml_text(text: str, path: Path) -> tuple[Any, list[Diagnostic]]:
-    """``load_yaml_text`` for a case file: what YAML cannot read at all
-    (a control character, nesting too deep) is an ``InputError`` naming the file and line."""
-    try:
-        return load_yaml_text(text, str(path))
-    except yaml.reader.ReaderError as exc:
-        line = text[:exc.position].count("\n") + 1
-        raise InputError(f"{path}:{line}: teken {exc.character!r} mag niet in YAML "
-                         "(een stuurteken)") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: geen geldige YAML ({exc})") from None
-    except RecursionError:
-        raise InputError(f"{path}: te diep genest") from None
-
-
 def read_case(path: Path) -> dict[str, Any]:
     text = case_text(path)
     if path.suffix == ".json":
@@ -64,7 +47,7 @@ def read_case(path: Path) -> dict[str, Any]:
         except RecursionError:
             raise InputError(f"{path}: JSON te diep genest") from None
     else:
-        data, diags = yaml_text(text, path)
+        data, diags = load_yaml_text(text, str(path))
         if diags:
             raise InputError("\n".join(d.render() for d in diags))
     if not isinstance(data, dict):
