@@ -379,3 +379,11 @@ def test_a_mutated_case_file_never_gives_a_traceback(engine: Engine, tmp_path_fa
             code = main(["evaluate", str(case), "--rules", RULES, "--as-of", "2025-03-01"])
     assert code in (0, 1, 2), err.getvalue()
     _no_traceback(err.getvalue())
+
+
+def test_an_engine_from_something_that_is_not_a_catalogue_is_bad_input() -> None:
+    from zorgregels import Engine
+
+    for wrong in (None, "rules/", {}):
+        with pytest.raises(InputError, match="uit een catalogus"):
+            Engine(wrong)  # type: ignore[arg-type]

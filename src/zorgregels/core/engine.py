@@ -52,6 +52,9 @@ class CoreEngine:
     """
 
     def __init__(self, catalogue: Catalogue):
+        if not isinstance(catalogue, Catalogue):
+            raise InputError(f"een engine wordt gebouwd uit een catalogus (load_catalogue of "
+                             f"Engine.from_path), niet uit {type(catalogue).__name__}")
         self.catalogue = catalogue
         self.compiled: CompiledRules = compile_catalogue(catalogue)
         self._runtime = DurableRuntime(self.compiled, self._resolve)
