@@ -43,7 +43,7 @@ def test_evaluate_text_tree_explains(capsys):
     assert main(["evaluate", str(CASE), "--rules", str(ROOT / "rules"), "--as-of", "2025-03-01"]) == 0
     out = capsys.readouterr().out
     assert "Advies:   45B10" in out
-    assert "tabel ladder_level" in out and "grondslag: 001_1980dc9c5c9764d7.txt §4" in out
+    assert "tabel ladder_level" in out and "grondslag: Adviesraad Sociaal Domein Midden-Delfland, Advies regionale inkoopstrategie specialistische jeugdhulp §4" in out
     assert "vergeleken: out_of_home=nee" in out
     # a person reads Dutch money, hours and dates; the JSON keeps "1885.52" (its contract)
     assert "peildatum 1 maart 2025" in out

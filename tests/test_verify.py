@@ -188,7 +188,7 @@ def test_applies_when_is_respected(tmp_path: Path):
 
 HEAD = """region: {id: gen, name: Gegenereerd, contract_from: "2025-01-01", contract_to: "2025-12-31"}
 ladder:
-  - {level: 1, name: lichte hulp, perceel: 2, basis: "001_1980dc9c5c9764d7.txt §4"}
+  - {level: 1, name: lichte hulp, perceel: 2, basis: "Adviesraad Sociaal Domein Midden-Delfland, Advies regionale inkoopstrategie specialistische jeugdhulp §4"}
 codes:
   - id: 45B01
     name: Lichte begeleiding
@@ -212,7 +212,7 @@ def _partition(cuts: list[int]) -> list[dict]:
 
 def _write_table(tmp: Path, rows: list[dict], policy: str) -> Path:
     table = {"tables": [{"id": "gen", "name": "Gegenereerd", "hit_policy": policy,
-                         "basis": "001_1980dc9c5c9764d7.txt §4",
+                         "basis": "Adviesraad Sociaal Domein Midden-Delfland, Advies regionale inkoopstrategie specialistische jeugdhulp §4",
                          "inputs": ["crisis", "severity", "age"],
                          "outputs": ["advised_code"], "rows": rows}]}
     (tmp / "catalogue.yaml").write_text(HEAD + yaml.safe_dump(table, sort_keys=False), encoding="utf-8")
@@ -375,7 +375,7 @@ TWO_CODES = HEAD.replace("codes:\n", "codes:\n  - {id: 45B02, name: Tweede, cate
 
 
 def _catalogue(tmp_path: Path, table: dict) -> Path:
-    table = {"id": "t", "name": "Test", "basis": "001_1980dc9c5c9764d7.txt §4",
+    table = {"id": "t", "name": "Test", "basis": "Adviesraad Sociaal Domein Midden-Delfland, Advies regionale inkoopstrategie specialistische jeugdhulp §4",
              "outputs": ["advised_code"], **table}
     (tmp_path / "catalogue.yaml").write_text(
         TWO_CODES + yaml.safe_dump({"tables": [table]}, sort_keys=False), encoding="utf-8")

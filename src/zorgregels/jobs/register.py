@@ -25,6 +25,7 @@ from typing import Any
 from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.conditions import fields_of
 from zorgregels.catalogue.fields import FIELDS
+from zorgregels.catalogue.sources import policy_source_of
 from zorgregels.jobs.verify import verify_catalogue
 from zorgregels.version import __version__
 
@@ -56,7 +57,6 @@ LAWS = {
     "Wlz": "BWBR0035917",
     "AVG": "CELEX:32016R0679",
 }
-_POLICY = re.compile(r"^\d{3}_[0-9a-f]+\.txt\b")
 _PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 OBJECTION = (
@@ -81,7 +81,7 @@ HUMAN = (
 
 @dataclass
 class Citation:
-    source: str  # "Jeugdwet", "Awb", "iJw 3.2", "001_....txt"
+    source: str  # "Jeugdwet", "Awb", "iJw 3.2", "Regiovisie jeugdhulp Zuid-Kennemerland en IJmond"
     reference: str  # "art. 2.6 lid 1 sub c", "§4"
     notes: list[str] = field(default_factory=list)
     used_by: list[str] = field(default_factory=list)
@@ -90,7 +90,7 @@ class Citation:
     def kind(self) -> str:
         if self.source in LAWS:
             return "wet"
-        if _POLICY.match(self.source):
+        if policy_source_of(self.source) is not None:
             return "beleid"
         return "standaard"
 
@@ -105,9 +105,9 @@ def _split_citation(text: str) -> tuple[str, str, str | None]:
     m = _PAREN.search(text)
     if m:
         note, text = m.group(1).strip(), text[: m.start()].strip()
-    m = _POLICY.match(text)
-    if m:
-        return m.group(0), text[m.end():].strip(), note
+    policy = policy_source_of(text)
+    if policy is not None:
+        return policy.citation, text[len(policy.citation):].strip(), note
     for law in LAWS:
         if text.startswith(law):
             return law, text[len(law):].strip(), note

@@ -20,7 +20,8 @@ from zorgregels.core.findings import SEQ_CROSS, Kind, finding_exprs, findings_fr
 from zorgregels.core.results import NotEvaluable
 
 STACKING_BASIS = "iJw 3.2 OP259 / TR302 (geen stapeling: zelfde product, client en aanbieder niet overlappend)"
-SEQUENTIAL_BASIS = ("000_6addc916605f6708.txt §2 (integrale hulp in samenhang in plaats van hulp van "
+SEQUENTIAL_BASIS = ("Participatieraad Zuid-Kennemerland/IJmond, Ongevraagd advies evaluatie "
+                    "jeugdhulpverlening §2 (integrale hulp in samenhang in plaats van hulp van "
                     "verschillende aanbieders na elkaar)")
 NO_STACKING = Kind("dates.ijw_no_stacking", "dates", "error")
 SEQUENTIAL_HELP = Kind("sequential_help.providers_in_sequence", "sequential_help", "info")
