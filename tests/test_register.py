@@ -135,3 +135,16 @@ def test_one_registration_per_municipality(tmp_path: Path, capsys):
     assert haarlem["velden"]["Organisatie"] == "Gemeente Haarlem"
     assert main(["register", str(ROOT / "rules"), "--per-municipality"]) == 2
     assert "--out" in capsys.readouterr().err
+
+
+def test_a_note_with_a_semicolon_stays_with_its_citation():
+    from zorgregels.jobs.register import legal_basis
+
+    cat = load_catalogue(ROOT / "rules")
+    texts = [c.text() for c in legal_basis(cat)]
+    # "... §4 (kostenbeheersing; plafond per gemeente van de regio)" is one citation with a note
+    assert not [t for t in texts if t.endswith(")") and "(" not in t], texts
+    assert "Gemeente Haarlem, Werkagenda jeugd 2021-2022 §4" in texts
+    kinds = {c.source: c.kind for c in legal_basis(cat)}
+    assert kinds["Regiovisie jeugdhulp Zuid-Kennemerland en IJmond"] == "beleid"
+    assert kinds["Jeugdwet"] == "wet"

@@ -130,7 +130,7 @@ def legal_basis(cat: Catalogue) -> list[Citation]:
     sources += [(f"budgetplafond {b.code}", b.basis) for b in cat.budget_ceilings]
     found: dict[tuple[str, str], Citation] = {}
     for owner, basis in sources:
-        for part in basis.split(";"):
+        for part in _parts(basis):
             if not part.strip():
                 continue
             src, ref, note = _split_citation(part)
@@ -141,6 +141,17 @@ def legal_basis(cat: Catalogue) -> list[Citation]:
                 c.used_by.append(owner)
     order = {"wet": 0, "standaard": 1, "beleid": 2}
     return sorted(found.values(), key=lambda c: (order[c.kind], c.source, _natural(c.reference)))
+
+
+def _parts(basis: str) -> list[str]:
+    """A basis split into its citations at ';', never inside a parenthesised note."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(basis):
+        depth += (ch == "(") - (ch == ")")
+        if ch == ";" and depth == 0:
+            parts.append(basis[start:i])
+            start = i + 1
+    return parts + [basis[start:]]
 
 
 def _natural(text: str) -> list[Any]:
