@@ -20,10 +20,11 @@ from jinja2 import UndefinedError
 
 from zorgregels import Engine, audit_rejections
 from zorgregels.core import nl
+from zorgregels.core.nl import date_or_text as iso_or_text
 from zorgregels.jobs.audit.page import render as render_audit
 from zorgregels.jobs.diff import diff
 from zorgregels.render.charts import MIN_WIDTH, Bar, BarChart, Series, counts_chart
-from zorgregels.render.pages import ENVIRONMENT, breakable, iso_or_text, render_page
+from zorgregels.render.pages import ENVIRONMENT, breakable, render_page
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "zorgregels" / "render" / "templates"
 PAGES = ("report.html.j2", "diff.html.j2", "audit.html.j2", "tariffs.html.j2")

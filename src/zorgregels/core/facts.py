@@ -19,6 +19,7 @@ import polars as pl
 from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.conditions import to_fact_value
 from zorgregels.catalogue.fields import FIELDS, INPUT_FIELDS, SCALE
+from zorgregels.catalogue.model import parse_iso_date
 from zorgregels.core.derived import derive_case
 from zorgregels.core.exprs import INDEX, dtype_of
 from zorgregels.diagnostics import InputError
@@ -64,7 +65,7 @@ def parse_date(value: Any) -> dt.date:
     if m is None:
         raise ValueError(f"{value!r} is geen datum (JJJJ-MM-DD)")
     try:
-        return dt.date.fromisoformat(m.group(1))
+        return parse_iso_date(m.group(1))  # the rule files' strict ISO date, one parser
     except ValueError:
         raise ValueError(f"{value!r} is geen bestaande datum (JJJJ-MM-DD)") from None
 

@@ -86,4 +86,15 @@ def date(value: dt.date | None, style: str = "long") -> str:
     return str(format_date(value, format="d MMMM y" if style == "long" else "d-M-y", locale=_NL))
 
 
-__all__ = ["LOCALE", "date", "money", "money_cents", "number", "percent"]
+def date_or_text(value: dt.date | str | object, style: str = "long") -> str:
+    """A Dutch date for a date or an ISO date text; any other text as it is ('decision_date
+    van elk besluit' is a setting, not a date)."""
+    if isinstance(value, dt.date):
+        return date(value, style)
+    try:
+        return date(dt.date.fromisoformat(str(value)), style)
+    except ValueError:
+        return str(value)
+
+
+__all__ = ["LOCALE", "date", "date_or_text", "money", "money_cents", "number", "percent"]

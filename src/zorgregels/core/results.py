@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -105,7 +104,7 @@ class Decision(BaseModel):
 
 def render_decision(d: Decision) -> str:
     out: list[str] = []
-    out.append(f"Uitkomst: {d.outcome}   (peildatum {_date(d.as_of)}, regels {d.rules_hash[:12]})")
+    out.append(f"Uitkomst: {d.outcome}   (peildatum {nl.date_or_text(d.as_of)}, regels {d.rules_hash[:12]})")
     if d.code:
         out.append(f"Advies:   {d.code} {d.code_name} — trede {d.level} ({d.level_name}), "
                    f"perceel {d.perceel if d.perceel is not None else 'geen (sociale basis)'}")
@@ -159,13 +158,6 @@ def render_decision(d: Decision) -> str:
         out.append(f"{cont}   vergeleken: " + ", ".join(f"{k}={_v(v)}" for k, v in s.values.items()))
         out.append(f"{cont}   grondslag: {s.basis}   [{s.source}]")
     return "\n".join(out)
-
-
-def _date(iso: str) -> str:
-    try:
-        return nl.date(dt.date.fromisoformat(iso))
-    except ValueError:
-        return iso
 
 
 def _v(v: Any) -> str:

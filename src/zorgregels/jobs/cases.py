@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zorgregels.catalogue.model import parse_iso_date
 from zorgregels.catalogue.yamlio import load_yaml, plain
 from zorgregels.core.engine import CoreEngine
 from zorgregels.core.results import Decision
@@ -69,7 +70,7 @@ def load_cases(path: Path, root: Path | None = None) -> list[Case]:
         rules = item.get("rules", default_rules)
         cases.append(Case(
             name=str(item.get("name", f"case {i + 1}")), file=path, line=getattr(item, "line", None),
-            input=plain(item["input"]), as_of=dt.date.fromisoformat(as_of) if as_of else None,
+            input=plain(item["input"]), as_of=parse_iso_date(as_of) if as_of else None,
             expect=plain(item["expect"]), rules=(root or Path.cwd()) / rules if rules else None,
             tags=list(item.get("tags", [])),
         ))

@@ -10,8 +10,6 @@ page writes ``{{ amount|money }}`` and never formats a number itself.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
@@ -23,17 +21,6 @@ def breakable(text: object, after: str = "_") -> Markup:
     """Escaped text with a line-break opportunity after each ``after`` (long snake_case ids or
     a/b/c lists would otherwise widen a narrow table column)."""
     return Markup(str(escape("" if text is None else str(text))).replace(after, after + "<wbr>"))
-
-
-def iso_or_text(value: object, style: str = "long") -> str:
-    """A Dutch date for an ISO date (or a date), any other text as it is ('decision_date van
-    elk besluit' is a setting, not a date)."""
-    if isinstance(value, dt.date):
-        return nl.date(value, style)
-    try:
-        return nl.date(dt.date.fromisoformat(str(value)), style)
-    except ValueError:
-        return str(value)
 
 
 def _environment() -> Environment:
@@ -52,7 +39,7 @@ def _environment() -> Environment:
         money_cents=nl.money_cents,
         number=nl.number,
         percent=nl.percent,
-        date=iso_or_text,
+        date=nl.date_or_text,
         breakable=breakable,
     )
     env.globals.update(version=__version__)
@@ -68,4 +55,4 @@ def render_page(template: str, **context: object) -> str:
     return ENVIRONMENT.get_template(template).render(**context)
 
 
-__all__ = ["ENVIRONMENT", "breakable", "iso_or_text", "render_page"]
+__all__ = ["ENVIRONMENT", "breakable", "render_page"]
