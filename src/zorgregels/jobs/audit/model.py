@@ -77,9 +77,6 @@ class AuditedDecision(BaseModel):
     def failed(self) -> list[CriterionResult]:
         return [c for c in self.criteria if c.status == "fail"]
 
-    def status_of(self, criterion: str) -> str | None:
-        return next((c.status for c in self.criteria if c.criterion == criterion), None)
-
 
 class NotAudited(BaseModel):
     """A row that is not counted as light help, with the reason (rows in equals rows reported)."""
