@@ -20,7 +20,6 @@ from zorgregels.catalogue.compile import CompiledTable
 from zorgregels.catalogue.conditions import fields_of
 from zorgregels.catalogue.fields import FIELDS, TABLE_OUTPUTS
 from zorgregels.core.exprs import cond_expr, dtype_of, fact_lit
-from zorgregels.core.messages import display, format_message
 
 INPUT_BASIS = "Awb art. 3:2 (zorgvuldige voorbereiding: de feiten moeten vaststaan)"
 #: up to this many rows a table's matched rows travel as a bitmask, beyond it as text
@@ -292,6 +291,6 @@ def missing_inputs_expr(tables: Sequence[TableColumns]) -> pl.Expr:
 
 
 __all__ = ["INPUT_BASIS", "TABLE_SCRATCH", "TableColumns", "TableResult", "apply_stage",
-           "apply_stage_exprs", "compared", "display", "format_message", "matched_rows",
+           "apply_stage_exprs", "compared", "matched_rows",
            "missing_inputs", "missing_inputs_expr", "post_derive", "post_derive_exprs",
            "resolve_table", "table_exprs"]

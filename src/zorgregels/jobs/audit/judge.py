@@ -18,8 +18,8 @@ from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.compile import CompiledRule
 from zorgregels.catalogue.conditions import describe
 from zorgregels.core.facts import InputIssue, derive, to_fact
+from zorgregels.core.messages import format_message
 from zorgregels.core.receipt import Versions, canonical_json, record_hash, seal, sha256
-from zorgregels.core.semantics import format_message
 from zorgregels.io.columns import SOURCE, SOURCE_ROW
 from zorgregels.jobs.audit.model import (
     AuditedDecision,

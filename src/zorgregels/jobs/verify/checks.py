@@ -22,7 +22,8 @@ from zorgregels.catalogue.conditions import (
     describe,
     holds,
 )
-from zorgregels.core.semantics import TableResult, display
+from zorgregels.core.messages import display
+from zorgregels.core.semantics import TableResult
 from zorgregels.diagnostics import Diagnostic
 from zorgregels.jobs.verify.analysis import (
     Seen,

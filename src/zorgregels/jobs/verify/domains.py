@@ -26,7 +26,7 @@ from zorgregels.catalogue.conditions import (
     Ref,
 )
 from zorgregels.catalogue.fields import FIELDS
-from zorgregels.core.semantics import display
+from zorgregels.core.messages import display
 
 #: No input can make these fields smaller (a derived count exists only for a non-empty list).
 FIELD_MIN: dict[str, int] = {
