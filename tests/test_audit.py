@@ -406,8 +406,8 @@ def test_a_ground_message_naming_an_unknown_field_is_refused(tmp_path: Path) -> 
 
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
-    text = (rules / "grounds.yaml").read_text(encoding="utf-8")
-    (rules / "grounds.yaml").write_text(text.replace("{wlz_indication}", "{wlz}").replace(
+    text = (rules / "zuid-kennemerland-ijmond" / "grounds.yaml").read_text(encoding="utf-8")
+    (rules / "zuid-kennemerland-ijmond" / "grounds.yaml").write_text(text.replace("{wlz_indication}", "{wlz}").replace(
         "het record heeft er geen.", "het record heeft er geen ({wlz_indicatie})."), encoding="utf-8")
     engine = Engine.from_path(rules)
     with pytest.raises(InputError, match="wlz_indicatie"):

@@ -154,9 +154,8 @@ RULE = """rules:
 @pytest.fixture(scope="module")
 def region(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("region")
-    for f in (ROOT / "rules").glob("*.yaml"):
-        shutil.copy(f, folder / f.name)
-    return folder
+    shutil.copytree(ROOT / "rules", folder, dirs_exist_ok=True)
+    return folder / "zuid-kennemerland-ijmond"
 
 
 def _with(region: Path, text: str, name: str = "extra.yaml", raw: bytes | None = None) -> Path:
@@ -283,7 +282,7 @@ def test_a_rule_file_beyond_the_size_limit_is_a_diagnostic(region, monkeypatch):
 
 
 def test_strict_makes_warnings_fail(region):
-    codes = (ROOT / "rules" / "codes.yaml").read_text(encoding="utf-8")
+    codes = (ROOT / "rules" / "zuid-kennemerland-ijmond" / "codes.yaml").read_text(encoding="utf-8")
     folder = _with(region, "")
     (folder / "extra.yaml").unlink()
     (folder / "codes.yaml").write_text(codes.replace("perceel: null", "perceel: 1", 1),

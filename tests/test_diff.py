@@ -32,7 +32,7 @@ RULE_NEW = """    when:
 def reversed_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rules = tmp_path_factory.mktemp("rev") / "rules"
     shutil.copytree(ROOT / "rules", rules)
-    p = rules / "validation.yaml"
+    p = rules / "zuid-kennemerland-ijmond" / "validation.yaml"
     text = p.read_text(encoding="utf-8")
     assert RULE_OLD in text
     p.write_text(text.replace(RULE_OLD, RULE_NEW), encoding="utf-8")
@@ -76,7 +76,7 @@ def test_verdicts_follow_the_findings_and_rows_are_all_reported(report):
 def test_a_tariff_change_shows_as_a_3_month_cost_change(tmp_path: Path):
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
-    p = rules / "codes.yaml"
+    p = rules / "zuid-kennemerland-ijmond" / "codes.yaml"
     text = p.read_text(encoding="utf-8")
     old_line = "      - {valid_from: 2025-01-01, valid_to: 2025-12-31, amount: 72.52}"
     assert old_line in text  # 45B10 in 2025

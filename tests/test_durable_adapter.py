@@ -153,7 +153,7 @@ def test_the_trace_names_rule_values_and_basis(engine):
     step = next(s for s in d.trace if s.id == "tariff.differs")
     assert step.values["tariff"] == "70.00" and step.values["code_tariff"] == "72.52"
     assert "Adviesraad Sociaal Domein Midden-Delfland, Advies regionale inkoopstrategie specialistische jeugdhulp §4" in (step.basis or "")
-    assert step.source and step.source.startswith(str(Path("rules") / "validation.yaml")) or "validation.yaml" in step.source
+    assert step.source and step.source.startswith(str(Path("rules") / "zuid-kennemerland-ijmond" / "validation.yaml")) or "validation.yaml" in step.source
     table = next(s for s in d.trace if s.id == "ladder_level")
     assert table.rows == [8] and table.outputs == {"level": 2}
     assert table.values["severity"] == "matig"

@@ -68,7 +68,7 @@ def test_four_defects_in_a_copy_of_the_rules_are_all_reported(tmp_path: Path, ca
     shutil.copytree(ROOT / "rules", rules)
 
     def edit(name: str, old: str, new: str) -> int:
-        p = rules / name
+        p = rules / "zuid-kennemerland-ijmond" / name
         text = p.read_text(encoding="utf-8")
         assert old in text
         text = text.replace(old, new, 1)
@@ -120,7 +120,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path):
 def test_same_id_in_two_files_is_reported(tmp_path: Path):
     shutil.copytree(ROOT / "rules", tmp_path / "rules")
     extra = tmp_path / "rules" / "extra.yaml"
-    extra.write_text((ROOT / "rules" / "codes.yaml").read_text(encoding="utf-8").split("  - id: 31A02")[0],
+    extra.write_text((ROOT / "rules" / "zuid-kennemerland-ijmond" / "codes.yaml").read_text(encoding="utf-8").split("  - id: 31A02")[0],
                      encoding="utf-8")
     cat, diags = check_catalogue(tmp_path / "rules")
     assert cat is None

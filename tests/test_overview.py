@@ -148,7 +148,7 @@ def test_every_listed_code_is_allowed_by_the_engine_for_that_question(catalogue,
 
 def test_changing_a_table_changes_the_overview(tmp_path):
     rules = copy_rules(tmp_path)
-    tables = rules / "tables.yaml"
+    tables = rules / "zuid-kennemerland-ijmond" / "tables.yaml"
     text = tables.read_text(encoding="utf-8")
     old = "then: {allowed_codes: [54B01, 54B02], advised_code: 54B01}"
     assert old in text
@@ -161,7 +161,7 @@ def test_changing_a_table_changes_the_overview(tmp_path):
 
 def test_a_code_without_a_norm_or_outside_the_tables_is_listed_with_reasons(tmp_path):
     rules = copy_rules(tmp_path)
-    with (rules / "codes.yaml").open("a", encoding="utf-8") as fh:
+    with (rules / "zuid-kennemerland-ijmond" / "codes.yaml").open("a", encoding="utf-8") as fh:
         fh.write("""  - id: 50A02
     name: Persoonsgebonden budget zonder norm
     category: "50"
@@ -293,7 +293,7 @@ def test_html_is_self_contained_dutch_and_marks_illustrative_tariffs(html_page, 
 
 def test_html_has_no_illustrative_banner_for_contract_tariffs(tmp_path):
     rules = copy_rules(tmp_path)
-    region = rules / "region.yaml"
+    region = rules / "zuid-kennemerland-ijmond" / "region.yaml"
     region.write_text(region.read_text(encoding="utf-8").replace("illustrative_tariffs: true",
                                                                  "illustrative_tariffs: false"),
                       encoding="utf-8")

@@ -51,10 +51,10 @@ def test_legal_basis_is_every_citation_deduplicated():
             src, ref, _ = _split_citation(part)
             assert owner in by_key[(src, ref)]["gebruikt_door"], (owner, part)
     # laws lead, with links to wetten.overheid.nl
-    assert "Jeugdwet art. 2.6 lid 1 sub c" in e["velden"]["Wettelijke basis"]
+    assert "Jeugdwet art. 2.6 lid 1 onderdeel e" in e["velden"]["Wettelijke basis"]
     assert "https://wetten.overheid.nl/BWBR0034925" in e["velden"]["Link naar wettelijke basis"]
     # a citation used by three referrer types and a rule appears once
-    assert sum(1 for k in keys if k == ("Jeugdwet", "art. 2.6 lid 1 sub c")) == 1
+    assert sum(1 for k in keys if k == ("Jeugdwet", "art. 2.6 lid 1 onderdeel e")) == 1
 
 
 def test_data_used_is_what_the_conditions_read():
@@ -106,7 +106,7 @@ def test_register_command_prints_and_rejects_bad_options(capsys):
 def test_entry_follows_the_rules(tmp_path: Path):
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
-    path = rules / "validation.yaml"
+    path = rules / "zuid-kennemerland-ijmond" / "validation.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["rules"].append({
         "id": "wlz_extra", "check": "wlz", "severity": "warning",

@@ -115,7 +115,7 @@ def test_budget_ceiling_exceeded_and_not(engine: Engine) -> None:
 def test_budget_ceiling_not_evaluable_without_ceilings(engine: Engine, tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
-    (rules / "budget.yaml").unlink()
+    (rules / "zuid-kennemerland-ijmond" / "budget.yaml").unlink()
     report = Engine.from_path(rules).validate([_base()])
     notes = [n for n in report.not_evaluable if n.check == "budget_ceiling"]
     assert notes and "geen budgetplafonds" in notes[0].reason

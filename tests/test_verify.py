@@ -111,7 +111,7 @@ def test_example_catalogue_verifies_clean():
 def _example_copy(tmp_path: Path, edit) -> Path:
     dst = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", dst)
-    path = dst / "tables.yaml"
+    path = dst / "zuid-kennemerland-ijmond" / "tables.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     edit({t["id"]: t for t in data["tables"]})
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

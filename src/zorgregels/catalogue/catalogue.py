@@ -25,6 +25,7 @@ from zorgregels.catalogue.model import (
 class Source:
     file: str
     line: int | None
+    national: bool = False  # declared in the national law layer (region.builds_on), not by the region
 
 
 @dataclass(frozen=True)

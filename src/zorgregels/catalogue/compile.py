@@ -173,7 +173,7 @@ def compile_audit(cat: Catalogue) -> CompiledRules:
     criteria = tuple(_rule(r) for r in cat.rules if r.rule.check == AUDIT_CHECK)
     if not criteria:
         raise InputError("de regels bevatten geen criteria van check 'transparency' "
-                         "(zie rules/transparency.yaml); de audit kan niet worden uitgevoerd")
+                         "(zie transparency.yaml van de regio); de audit kan niet worden uitgevoerd")
     for g in cat.grounds.values():
         for text in (g.ground.message or "", g.ground.review or ""):
             unknown = [f for f in PLACEHOLDER.findall(text) if f not in FIELDS]

@@ -90,7 +90,7 @@ _INPUT: list[Field] = [
               "sequential_help and iJw no-stacking"),
     Field("responsible_municipality", "str",
           doc="woonplaatsbeginsel: the municipality the rejection names as responsible"),
-    # iJw messages (zorgregels.ijw_import); empty for other inputs, so rules/ijw.yaml stays silent
+    # iJw messages (zorgregels.ijw_import); empty for other inputs, so rules/national/ijw.yaml stays silent
     Field("message_type", "str", ("JW301", "JW315"), doc="iJw message the record was read from"),
     Field("product_category", "str", tuple(PRODUCT_CATEGORIES), doc="iJw productcategorie (JZ020)"),
     Field("budget", "money", doc="iJw Budget in euro (the message carries eurocent)"),

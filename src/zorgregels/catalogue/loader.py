@@ -7,7 +7,6 @@ catalogue that does load.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -15,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 import zorgregels.catalogue.ijw as ijw
+import zorgregels.catalogue.layers as layers
 from zorgregels.catalogue.catalogue import (
     Catalogue,
     ParsedGround,
@@ -85,6 +85,7 @@ class _Loader:
         self.root = root
         self.diags: list[Diagnostic] = []
         self.invalid_ids: set[str] = set()
+        self.national_files: set[str] = set()  # files of the law layer the region builds on
 
     def error(self, code: str, message: str, file: str | None, data: Any = None,
               path: tuple[Any, ...] = (), rule: str | None = None,
@@ -101,33 +102,71 @@ class _Loader:
         if not files:
             self.error("catalogue.empty", f"geen .yaml-bestanden in {self.root}", str(self.root))
             return None, self.diags
-        digest = hashlib.sha256()
+        raws: dict[str, bytes] = {}
         parsed: list[tuple[str, LocDict, RuleFile]] = []
-        for f in files:
-            name = str(f)
-            rel = f.relative_to(self.root).as_posix() if f != self.root else f.name
-            try:
-                raw = f.read_bytes()
-            except OSError:
-                raw = b""  # load_yaml reports the file as unreadable
-            digest.update(rel.encode() + b"\0" + raw + b"\0")
-            data, diags = load_yaml(f)
-            self.diags.extend(diags)
-            if data is None:
+        seen: set[Path] = set()
+        queue = list(files)
+        national_root: Path | None = None
+        while queue:
+            f = queue.pop(0)
+            if f.resolve() in seen:
                 continue
-            if not isinstance(data, LocDict):
-                self.error("schema.not_a_mapping", "een regelbestand is een mapping met secties "
-                           "(region, ladder, domains, referrer_types, codes, tables, rules)", name)
+            seen.add(f.resolve())
+            entry = self._read(f, raws)
+            if entry is None:
                 continue
-            model = self._validate_sections(data, name)
-            parsed.append((name, data, model))
+            parsed.append(entry)
+            law = self._law_layer(f, *entry[1:])
+            if law is not None and national_root is None:
+                national_root = law
+                queue.extend(rule_files(law))
+        if national_root is not None:
+            self.national_files = {
+                name for name, _, _ in parsed if Path(name).resolve().is_relative_to(national_root)
+            }
+        # the law layer first, then the region: one order whichever folder was named
+        parsed.sort(key=lambda entry: (entry[0] not in self.national_files, Path(entry[0]).name, entry[0]))
         cat = self._merge(parsed)
         if cat is not None:
-            cat.bundle_hash = digest.hexdigest()
-            cat.files = [str(f) for f in files]
+            region_files = [name for name, _, model in parsed
+                            if model.region is not None and name not in self.national_files]
+            cat.bundle_hash = layers.bundle_hash(raws, self.root, region_files[:1],
+                                                 national_root, self.national_files)
+            cat.files = list(raws)
         if any(d.severity == "error" for d in self.diags):
             return None, self.diags
         return cat, self.diags
+
+    def _read(self, f: Path, raws: dict[str, bytes]) -> tuple[str, LocDict, RuleFile] | None:
+        name = str(f)
+        try:
+            raws[name] = f.read_bytes()
+        except OSError:
+            raws[name] = b""  # load_yaml reports the file as unreadable
+        data, diags = load_yaml(f)
+        self.diags.extend(diags)
+        if data is None:
+            return None
+        if not isinstance(data, LocDict):
+            self.error("schema.not_a_mapping", "een regelbestand is een mapping met secties "
+                       "(region, ladder, domains, referrer_types, codes, tables, rules)", name)
+            return None
+        return name, data, self._validate_sections(data, name)
+
+    def _law_layer(self, f: Path, data: LocDict, model: RuleFile) -> Path | None:
+        """The folder of the national law layer a region file names (``region.builds_on``)."""
+        if model.region is None or model.region.builds_on is None:
+            return None
+        law = (f.parent / model.region.builds_on).resolve()
+        if not law.is_dir() or not rule_files(law):
+            self.error("region.builds_on_missing", f"de wettelijke laag {model.region.builds_on} "
+                       f"(builds_on) is geen map met regelbestanden (gezocht: {law})", str(f), data,
+                       ("region", "builds_on"))
+            return None
+        return law
+
+    def _source(self, name: str, line: int | None) -> Source:
+        return Source(name, line, national=name in self.national_files)
 
     # -------------------------------------------------------------- schema errors
 
@@ -198,11 +237,20 @@ class _Loader:
             line, _ = locate(data, path)
             if key in first_seen:
                 prev = first_seen[key]
+                if (prev[0] in self.national_files) != (name in self.national_files):
+                    where = name if name not in self.national_files else prev[0]
+                    national = prev if name not in self.national_files else (name, line)
+                    hint = (f"; een regio scherpt een nationale regel alleen aan met een eigen regel "
+                            f"(eigen id) met 'tightens: {ident}' en een eigen basis") if kind == "rule" else ""
+                    self.error("layer.redefines_national", f"{kind} '{ident}' is nationaal recht "
+                               f"({national[0]}:{national[1]}); de regio mag het niet opnieuw "
+                               f"definiëren{hint}", where, data if where == name else None, path)
+                    return False
                 self.error("ref.duplicate_id", f"{kind} '{ident}' is al gedefinieerd in "
                            f"{prev[0]}:{prev[1]}", name, data, path)
                 return False
             first_seen[key] = (name, line)
-            sources[key] = Source(name, line)
+            sources[key] = self._source(name, line)
             return True
 
         region = None
@@ -267,6 +315,8 @@ class _Loader:
         parser = Parser(vocab)
         tables = [t for t in (self._table(parser, codes, ladder, *rt) for rt in raw_tables) if t]
         rules = [r for r in (self._rule(parser, *rr) for rr in raw_rules) if r]
+        for error in layers.tightening_errors(rules, raw_rules, self.national_files):
+            self.error(*error.args, rule=error.rule)
         grounds = {g.id: g for g in (self._ground(parser, *rg) for rg in raw_grounds) if g}
         if region is None or not ladder:
             return None
@@ -292,7 +342,7 @@ class _Loader:
         if not ok:
             return None
         line, _ = locate(data, base)
-        return ParsedGround(g, cond, Source(name, line))
+        return ParsedGround(g, cond, self._source(name, line))
 
     def _check_code(self, c: Code, ladder: dict[int, Any], name: str, data: LocDict,
                     path: tuple[Any, ...]) -> None:
@@ -378,11 +428,11 @@ class _Loader:
                     ok = False
             cond = parts[0] if len(parts) == 1 else (All(tuple(parts)) if parts else Const(True))
             line, _ = locate(data, rpath)
-            rows.append(ParsedRow(r, cond, outputs, Source(name, line), row.note))
+            rows.append(ParsedRow(r, cond, outputs, self._source(name, line), row.note))
         if not ok:
             return None
         line, _ = locate(data, base)
-        return ParsedTable(t, applies, tuple(rows), Source(name, line))
+        return ParsedTable(t, applies, tuple(rows), self._source(name, line))
 
     def _output(self, field: str, value: Any, codes: dict[str, Code], ladder: dict[int, Any]) -> Any:
         if field in ("advised_code",):
@@ -432,4 +482,4 @@ class _Loader:
         if not ok:
             return None
         line, _ = locate(data, base)
-        return ParsedRule(r, cond, Source(name, line))
+        return ParsedRule(r, cond, self._source(name, line))

@@ -95,6 +95,9 @@ class Region(Strict):
     contract_from: IsoDate | None = None
     contract_to: IsoDate | None = None
     basis: str | None = None
+    builds_on: str | None = Field(
+        None, description="folder of the national law layer this region builds on, relative to this file"
+    )
 
 
 class LadderLevel(Strict):
@@ -214,6 +217,9 @@ class Rule(Strict):
     requires: list[str] = Field(default_factory=list, description="fields without which the rule is not evaluable")
     expected: str | None = Field(None, description="field holding the expected value, for the finding")
     actual: str | None = Field(None, description="field holding the actual value, for the finding")
+    tightens: str | None = Field(
+        None, description="id of a national rule this region rule tightens (same check, own basis)"
+    )
 
 
 class Ground(Strict):

@@ -57,7 +57,7 @@ MAX_ZIP_DEPTH = 3
 COLUMNS = (
     "decision_id", "municipality", "decision_date", "bsn", "birth_date", "referrer_type",
     "outcome", "code", "volume", "unit", "frequency", "start_date", "end_date",
-    # iJw fields the rules of rules/ijw.yaml read (fields.py)
+    # iJw fields the rules of rules/national/ijw.yaml read (fields.py)
     "message_type", "product_category", "budget", "referrer_agb", "referrer_name",
     # pass-through columns
     "provider", "change_reason", "comment", "message_id", "message_date",

@@ -82,7 +82,7 @@ HUMAN = (
 @dataclass
 class Citation:
     source: str  # "Jeugdwet", "Awb", "iJw 3.2", "Regiovisie jeugdhulp Zuid-Kennemerland en IJmond"
-    reference: str  # "art. 2.6 lid 1 sub c", "§4"
+    reference: str  # "art. 2.6 lid 1 onderdeel e", "§4"
     notes: list[str] = field(default_factory=list)
     used_by: list[str] = field(default_factory=list)
 
@@ -99,7 +99,7 @@ class Citation:
 
 
 def _split_citation(text: str) -> tuple[str, str, str | None]:
-    """'Jeugdwet art. 2.6 lid 1 sub c' -> ('Jeugdwet', 'art. 2.6 lid 1 sub c', None)."""
+    """'Jeugdwet art. 2.6 lid 1 onderdeel e' -> ('Jeugdwet', 'art. 2.6 lid 1 onderdeel e', None)."""
     text = text.strip().rstrip(".")
     note = None
     m = _PAREN.search(text)

@@ -1,8 +1,8 @@
 """The transparency audit of light-help rejections (domain.md §6; 001 §6).
 
 For every rejected decision whose code is light help, the rejection ground's own condition from
-``rules/grounds.yaml`` is re-evaluated on the record's facts and the criteria of
-``rules/transparency.yaml`` (rules of check ``transparency``) are evaluated, both with
+``rules/<region>/grounds.yaml`` is re-evaluated on the record's facts and the criteria of
+``rules/<region>/transparency.yaml`` (rules of check ``transparency``) are evaluated, both with
 durable-rules in one session (``catalogue.compile.compile_audit``: stage 0 the ground
 conditions, stage 1 the criteria, forward chaining). The reference semantics of
 ``conditions.holds`` is evaluated beside it and must agree.
