@@ -249,6 +249,25 @@ class BudgetCeiling(Strict):
     basis: str
 
 
+SourceKind = Literal["law", "case_law", "standard", "policy"]
+
+
+class SourceDecl(Strict):
+    """One source a ``basis`` may cite (domain.md §8): a law, a ruling, a standard or a policy
+    document. A basis cites it by ``id`` (or by ``cite``) followed by the section."""
+
+    id: str = Field(pattern=r"^[a-z]([a-z0-9-]*[a-z0-9])?$", description="stable id a basis cites")
+    kind: SourceKind
+    cite: str = Field(description="how a citation names it in words, e.g. 'Jeugdwet'")
+    title: str = Field(description="full title")
+    publisher: str | None = None
+    year: int | None = Field(None, ge=1800, le=2100)
+    bwb: str | None = Field(None, pattern=r"^BWBR\d{7}$", description="id on wetten.overheid.nl")
+    book: int | None = Field(None, ge=1, le=10, description="book of a code (Burgerlijk Wetboek)")
+    ecli: str | None = Field(None, pattern=r"^ECLI:[A-Z]{2}:[A-Z0-9]+:\d{4}:[A-Z0-9.]+$")
+    url: str | None = Field(None, pattern=r"^https://\S+$")
+
+
 class RuleFile(Strict):
     """One YAML file of a region's catalogue. Every section is optional."""
 
@@ -261,6 +280,7 @@ class RuleFile(Strict):
     rules: list[Rule] | None = None
     grounds: list[Ground] | None = None
     budget_ceilings: list[BudgetCeiling] | None = None
+    sources: list[SourceDecl] | None = None
 
 
 # Re-exported vocabularies, for the loader's messages.
@@ -278,6 +298,7 @@ __all__ = [
     "LadderLevel",
     "Norm",
     "ReferrerType",
+    "SourceDecl",
     "Region",
     "Rule",
     "RuleFile",
