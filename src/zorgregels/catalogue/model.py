@@ -42,7 +42,9 @@ Severity = Literal["error", "warning", "info"]
 HitPolicy = Literal["unique", "first", "collect"]
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-CODE_ID = re.compile(r"^\d{2}[AB]\d{2}$")
+#: a product code of the region's list: the national form NN[A|B]NN (45A01) or a region's own
+#: code (ZK-AMB1); capitals, digits and inner hyphens, at most 16 characters
+CODE_ID = re.compile(r"^[0-9A-Z](?:[0-9A-Z-]{0,14}[0-9A-Z])?$")
 IDENT = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
@@ -156,9 +158,11 @@ class Norm(Strict):
 
 
 class Code(Strict):
-    id: str = Field(description="product code NN[A|B]NN; first two digits = iJw productcategorie")
+    id: str = Field(description="product code of the region's list: NN[A|B]NN (national form) or the "
+                              "region's own code (capitals, digits, inner hyphens)")
     name: str
-    category: str = Field(description="iJw productcategorie (JZ020)")
+    category: str = Field(description="iJw productcategorie (JZ020) of the code, as the region's product "
+                                      "code list states it (TR381); need not be the code's first two digits")
     unit: Literal["01", "04", "14", "16", "82", "83", "84"] = Field(description="iJw eenheid (WJ756)")
     level: int = Field(ge=0, le=9, description="ladder level (zorgzwaartetrap)")
     perceel: Literal[1, 2] | None = None
@@ -178,16 +182,9 @@ class Code(Strict):
     @classmethod
     def _code_form(cls, v: str) -> str:
         if not CODE_ID.match(v):
-            raise ValueError(f"productcode {v!r} heeft niet de vorm NN[A|B]NN (bijv. 45A01)")
+            raise ValueError(f"productcode {v!r} heeft geen geldige vorm: hoofdletters, cijfers en "
+                             "koppeltekens binnenin, hoogstens 16 tekens (bijv. 45A01 of ZK-AMB1)")
         return v
-
-    @model_validator(mode="after")
-    def _category(self) -> Code:
-        if self.id[:2] != self.category:
-            raise ValueError(
-                f"productcode {self.id} hoort bij categorie {self.id[:2]}, niet {self.category} (iJw TR381)"
-            )
-        return self
 
 
 class TableRow(Strict):
