@@ -16,7 +16,9 @@ from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.compile import CompiledRules, Stage, compile_catalogue
 from zorgregels.catalogue.loader import load_catalogue
 from zorgregels.catalogue.model import Code
+from zorgregels.core.advice import depends_on
 from zorgregels.core.columnar import ColumnarEvaluator
+from zorgregels.core.derived import ADVICE_DERIVATIONS
 from zorgregels.core.durable import DurableRuntime, Session, applies_key, row_key, rule_key
 from zorgregels.core.facts import derive, read_record, reference_date, to_fact
 from zorgregels.core.findings import (
@@ -36,7 +38,15 @@ from zorgregels.core.messages import (
 )
 from zorgregels.core.outcome import outcome_of
 from zorgregels.core.receipt import Versions, decision_receipt
-from zorgregels.core.results import Decision, Finding, NotEvaluable, TraceStep
+from zorgregels.core.results import (
+    ADVICE_DEPENDS,
+    ADVICE_STEP,
+    NEEDS_DECISION,
+    Decision,
+    Finding,
+    NotEvaluable,
+    TraceStep,
+)
 from zorgregels.core.semantics import INPUT_BASIS, apply_stage, missing_inputs, resolve_table
 from zorgregels.core.tariffs import three_months
 from zorgregels.diagnostics import InputError
@@ -61,6 +71,8 @@ class CoreEngine:
         #: the advised code's tariff and hours per 3 months, by code and tariff: exact fraction
         #: arithmetic that the catalogue fixes once (it never changes under an engine)
         self._advice_figures: dict[tuple[str, Decimal | None], tuple[str | None, str | None]] = {}
+        #: the facts a care question's advised code adds (shown in the explanation)
+        self._advice_facts = tuple(d.name for d in ADVICE_DERIVATIONS if d.name != "on_advice")
 
     @property
     def vocabulary(self) -> dict[str, set[str]]:
@@ -193,6 +205,13 @@ class CoreEngine:
             findings.append(MISSING_INPUTS.finding(
                 message=missing_message(missing), basis=INPUT_BASIS, decision_id=decision_id))
 
+        if final.get("on_advice"):
+            trace.append(TraceStep(
+                stage=last, kind="derive", id=ADVICE_STEP, status="derived",
+                name="het advies als te toetsen code (een zorgvraag heeft geen besloten code)",
+                outputs={k: display(k, final[k]) for k in self._advice_facts if k in final},
+                basis="Awb art. 3:2 (zorgvuldige voorbereiding: het advies wordt aan dezelfde regels getoetst als een besluit)"))
+
         rules_stage = self.compiled.stages[last]
         fired = set(session.hits.get(last, []))
         not_evaluable: list[NotEvaluable] = []
@@ -213,6 +232,12 @@ class CoreEngine:
                 lacking = [f for f in rule.requires if f not in final]
                 if lacking:
                     not_evaluable.append(NotEvaluable(rule=rule.id, check=rule.check, missing=lacking))
+        depends: list[str] = []
+        if final.get("on_advice"):
+            for note in not_evaluable:
+                roots = depends_on(note.missing, typed)
+                note.reason = (ADVICE_DEPENDS + ", ".join(roots)) if roots else NEEDS_DECISION
+                depends += [r for r in roots if r not in depends]
 
         outcome = outcome_of({"missing": bool(missing),
                               "conflict": any(r.status == "conflict" for r in results),
@@ -240,6 +265,7 @@ class CoreEngine:
             findings=findings,
             missing=missing,
             not_evaluable=not_evaluable,
+            depends_on=depends,
             facts={k: display(k, v) for k, v in final.items() if k != "bsn"},
             trace=trace,
             rules_hash=self.rules_hash,

@@ -26,6 +26,10 @@ PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 #: what a message shows for an absent value
 EMPTY = "(leeg)"
 MISSING_PREFIX = "Ontbrekende gegevens; zonder deze geven de regels geen advies: "
+#: a finding on a care question's advice (fact ``on_advice``) says so, and a message's ``{code}``
+#: is then the advised code: the rule is the decided code's, the judged code is the advice's
+ADVICE_PREFIX = "Het advies ({advised_code}): "
+ADVICE_NAMES = {"code": "advised_code"}
 
 Style = Literal["message", "repr", "value"]
 
@@ -94,9 +98,15 @@ def display_expr(name: str, col: pl.Expr | None = None, style: Style = "message"
 
 
 def format_message(template: str, fact: Mapping[str, Any]) -> str:
-    """A rule's message with its placeholders filled from one case's fact."""
+    """A rule's message with its placeholders filled from one case's fact (on an advice: with
+    ``ADVICE_PREFIX`` and the advised code for ``{code}``)."""
+    on_advice = bool(fact.get("on_advice"))
+    if on_advice:
+        template = ADVICE_PREFIX + template
+
     def sub(m: re.Match[str]) -> str:
-        v = display(m.group(1), fact.get(m.group(1)))
+        name = ADVICE_NAMES.get(m.group(1), m.group(1)) if on_advice else m.group(1)
+        v = display(name, fact.get(name))
         if v is None:
             return EMPTY
         if isinstance(v, bool):
@@ -106,14 +116,13 @@ def format_message(template: str, fact: Mapping[str, Any]) -> str:
     return PLACEHOLDER.sub(sub, template)
 
 
-def message_expr(template: str) -> pl.Expr:
-    """``format_message`` for a batch."""
+def _message_expr(template: str, names: Mapping[str, str]) -> pl.Expr:
     parts: list[pl.Expr] = []
     pos = 0
     for m in PLACEHOLDER.finditer(template):
         if m.start() > pos:
             parts.append(pl.lit(template[pos:m.start()]))
-        name = m.group(1)
+        name = names.get(m.group(1), m.group(1))
         parts.append(display_expr(name).fill_null(EMPTY) if name in FIELDS else pl.lit(EMPTY))
         pos = m.end()
     if pos < len(template):
@@ -121,6 +130,13 @@ def message_expr(template: str) -> pl.Expr:
     if not parts:
         return pl.lit("")
     return pl.concat_str(parts) if len(parts) > 1 else parts[0]
+
+
+def message_expr(template: str) -> pl.Expr:
+    """``format_message`` for a batch."""
+    return (pl.when(pl.col("on_advice").fill_null(False))
+            .then(_message_expr(ADVICE_PREFIX + template, ADVICE_NAMES))
+            .otherwise(_message_expr(template, {})))
 
 
 # ------------------------------------------------------------------ the engine's own findings
@@ -178,7 +194,7 @@ def invalid_value_message_expr(name: str, reason: pl.Expr) -> pl.Expr:
     return pl.concat_str([pl.lit(f"{name}: "), reason])
 
 
-__all__ = ["EMPTY", "PLACEHOLDER", "conflict_message", "conflict_message_expr", "display",
+__all__ = ["ADVICE_NAMES", "ADVICE_PREFIX", "EMPTY", "PLACEHOLDER", "conflict_message", "conflict_message_expr", "display",
            "display_expr", "format_message", "gap_message", "gap_message_expr",
            "invalid_value_message", "invalid_value_message_expr", "message_expr",
            "missing_message", "missing_message_expr"]

@@ -1,0 +1,104 @@
+"""A care question's advice, judged as a code (issue 10, "advice carries its conditions").
+
+A care question has no decided ``code``. Once the allocation tables advise one, the facts of
+the advised code are derived by the very declarations that give a decided code's facts
+(``core.derived.ADVICE_DERIVATIONS``), so every rule that reads them judges the advice: no rule
+is copied. Both evaluators apply it after each table stage (``core.semantics.apply_stage`` for
+one case, the columnar evaluator for a batch), side by side here.
+
+What the advice cannot make judgeable (a rule that needs the decision itself: its date, code,
+tariff, volume, provider) stays not evaluable; ``depends_on`` separates those from the facts
+the care question left out that would change the findings on the advice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+from zorgregels.catalogue.catalogue import Catalogue
+from zorgregels.catalogue.fields import DECISION_FACTS, FIELDS
+from zorgregels.core.derived import (
+    ADVICE_DERIVATIONS,
+    ADVICE_LAYERS,
+    BatchBasis,
+    CaseBasis,
+    CodeTable,
+)
+
+
+def _advised(fact: Mapping[str, Any], catalogue: Catalogue) -> Any:
+    """The advised code a care question is judged on: only without a decided code, once."""
+    if "code" in fact or "on_advice" in fact or "advised_code" not in fact:
+        return None
+    return catalogue.codes.get(fact["advised_code"])
+
+
+def derive_advice(fact: Mapping[str, Any], catalogue: Catalogue) -> dict[str, Any]:
+    """The facts of the advised code for a care question (no decided ``code``), from the same
+    declarations as the decided code's: empty for a decision, or before the tables advise.
+    The values of a code's attributes are the same typed and in fact form (ints and text)."""
+    code = _advised(fact, catalogue)
+    if code is None:
+        return {}
+    basis = CaseBasis(catalogue, None)
+    values = {**fact, "__code": code}
+    derived: dict[str, Any] = {}
+    for d in ADVICE_DERIVATIONS:
+        if d.given_wins and d.name in fact:
+            continue
+        value = d.scalar(values, basis)
+        if value is not None:
+            values[d.name] = derived[d.name] = value
+    return derived
+
+
+def derive_advice_columns(frame: pl.DataFrame, catalogue: Catalogue,
+                          table: CodeTable) -> pl.DataFrame:
+    """``derive_advice`` for a batch: on the rows without a decided code whose advice is new,
+    the same expressions gather from the advised code."""
+    c = pl.col
+    advised = c("advised_code").replace_strict(table.index, default=None, return_dtype=pl.Int64)
+    applies = c("code").is_null() & c("on_advice").is_null() & advised.is_not_null()
+    frame = frame.with_columns(pl.when(applies).then(advised).alias("__code"),
+                               applies.alias("__advice"))
+    for layer in ADVICE_LAYERS:
+        basis = BatchBasis(catalogue, table, None, frame)
+        columns = []
+        for d in layer:
+            e = d.expr(basis)
+            if d.given_wins:
+                e = pl.coalesce(c(d.name), e)
+            columns.append(pl.when(c("__advice")).then(e).otherwise(c(d.name)).alias(d.name))
+        frame = frame.with_columns(columns)
+    return frame.drop("__code", "__advice")
+
+
+# ------------------------------------------------------------------ what the advice depends on
+
+
+def of_decision(name: str) -> bool:
+    """A fact only a decision has (``DECISION_FACTS``), or derived from one or from the decided
+    code: a rule that lacks it cannot judge an advice."""
+    f = FIELDS[name]
+    if name in DECISION_FACTS:
+        return True
+    return f.derived and (not f.sources or any(s in DECISION_FACTS for s in f.sources))
+
+
+def depends_on(lacking: Sequence[str], given: Mapping[str, Any]) -> list[str]:
+    """The facts of the care question whose absence left a rule about the advice untested, in
+    order: a derived fact is named by the sources it is computed from (those not ``given``).
+    Empty when the rule needs the decision itself."""
+    if any(of_decision(f) for f in lacking):
+        return []
+    roots: list[str] = []
+    for f in lacking:
+        roots += [r for r in ([s for s in FIELDS[f].sources if s not in given] or [f])
+                  if r not in roots]
+    return roots
+
+
+__all__ = ["depends_on", "derive_advice", "derive_advice_columns", "of_decision"]
