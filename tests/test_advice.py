@@ -12,7 +12,7 @@ import pytest
 from zorgregels import Engine
 from zorgregels.cli import main
 from zorgregels.core.advice import depends_on, derive_advice, of_decision
-from zorgregels.core.results import NEEDS_DECISION
+from zorgregels.core.results import NEEDS_DECISION, NO_ADVICE
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -118,3 +118,12 @@ def test_a_care_question_in_a_batch_gets_the_answer_of_evaluate(engine: Engine):
     assert [r for _, r, _ in sorted(want)] == ["referrer.not_authorised", "perceel_direction.one_to_two",
                                                "explanatory_analysis.missing"]
     assert all(m.startswith("Het advies (") for _, _, m in want)
+
+
+def test_a_care_question_without_advice_names_what_the_tables_lacked_not_the_decision(engine: Engine):
+    d = engine.evaluate({**QUESTION, "severity": None, "referrer_type": "06"}, as_of=AS_OF)
+    assert d.outcome == "incomplete" and d.missing == ["severity"] and d.code is None
+    notes = {n.rule: n.reason for n in d.not_evaluable}
+    assert notes["referrer.not_authorised"] == NO_ADVICE  # judged once the tables advise
+    assert notes["tariff.differs"] == NEEDS_DECISION
+    assert "Niet te toetsen" not in d.explain()

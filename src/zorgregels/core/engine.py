@@ -42,6 +42,7 @@ from zorgregels.core.results import (
     ADVICE_DEPENDS,
     ADVICE_STEP,
     NEEDS_DECISION,
+    NO_ADVICE,
     Decision,
     Finding,
     NotEvaluable,
@@ -233,11 +234,17 @@ class CoreEngine:
                 if lacking:
                     not_evaluable.append(NotEvaluable(rule=rule.id, check=rule.check, missing=lacking))
         depends: list[str] = []
-        if final.get("on_advice"):
+        if "code" not in typed:  # a care question: the rules of a decision do not apply to it
+            no_advice = "on_advice" not in final
             for note in not_evaluable:
-                roots = depends_on(note.missing, typed)
-                note.reason = (ADVICE_DEPENDS + ", ".join(roots)) if roots else NEEDS_DECISION
-                depends += [r for r in roots if r not in depends]
+                # without an advice, the advised code's facts are what the tables did not give
+                rest = [f for f in note.missing if not (no_advice and f in self._advice_facts)]
+                roots = depends_on(rest, typed)
+                if roots:
+                    note.reason = ADVICE_DEPENDS + ", ".join(roots)
+                    depends += [r for r in roots if r not in depends]
+                else:
+                    note.reason = NO_ADVICE if not rest else NEEDS_DECISION
 
         outcome = outcome_of({"missing": bool(missing),
                               "conflict": any(r.status == "conflict" for r in results),

@@ -35,10 +35,11 @@ FINDING_COLUMNS: tuple[str, ...] = (
 )
 
 
-#: ``NotEvaluable.reason`` on a care question: a rule of the decision itself, or one about the
-#: advice that waits for facts the care question left out
+#: ``NotEvaluable.reason`` on a care question: a rule of the decision itself, one about the
+#: advice that waits for facts the care question left out, or one about an advice not given
 NEEDS_DECISION = "toetst een besluit (code, data, tarief, omvang of aanbieder); niet van toepassing op een zorgvraag"
 ADVICE_DEPENDS = "het advies hangt nog af van: "
+NO_ADVICE = "toetst het advies; de regels gaven geen advies (zie missing)"
 #: the trace step that shows a care question's advised code as the code the rules judge
 ADVICE_STEP = "engine.advised_code_facts"
 
@@ -139,7 +140,7 @@ def render_decision(d: Decision) -> str:
         out.append(f"          grondslag: {f.basis}")
     if not d.findings:
         out.append("  geen")
-    if d.facts.get("on_advice"):
+    if "code" not in d.facts:
         # a care question: the rules of a decision do not apply; say what the advice waits for
         if d.depends_on:
             out.append("")
