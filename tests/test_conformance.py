@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from zorgregels import Engine
 from zorgregels.catalogue.fields import DECISION_FACTS, FIELDS
-from zorgregels.core.advice import derive_advice, derive_advice_columns
+from zorgregels.core.advice import ADVICE_DERIVATIONS, derive_advice, derive_advice_columns
 from zorgregels.core.columnar import INDEX, ColumnarEvaluator, finding_value
-from zorgregels.core.derived import ADVICE_DERIVATIONS, DERIVATIONS, derive_case, derive_columns
+from zorgregels.core.derived import DERIVATIONS, derive_case, derive_columns
 from zorgregels.core.facts import read_columns, read_record, to_fact
 from zorgregels.core.outcome import (
     LADDER,

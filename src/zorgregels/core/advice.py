@@ -2,7 +2,7 @@
 
 A care question has no decided ``code``. Once the allocation tables advise one, the facts of
 the advised code are derived by the very declarations that give a decided code's facts
-(``core.derived.ADVICE_DERIVATIONS``), so every rule that reads them judges the advice: no rule
+(``ADVICE_DERIVATIONS``), so every rule that reads them judges the advice: no rule
 is copied. Both evaluators apply it after each table stage (``core.semantics.apply_stage`` for
 one case, the columnar evaluator for a batch), side by side here.
 
@@ -21,12 +21,31 @@ import polars as pl
 from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.fields import DECISION_FACTS, FIELDS
 from zorgregels.core.derived import (
-    ADVICE_DERIVATIONS,
-    ADVICE_LAYERS,
+    DERIVATIONS,
     BatchBasis,
     CaseBasis,
     CodeTable,
+    Derivation,
+    layers,
 )
+
+#: Facts of the code alone (a ``Derivation`` of ``core.derived`` that reads nothing but the
+#: decided code: its level, perceel, unit, category, ...). A care question has no decided code:
+#: once the tables advise one, these same derivations give the facts of the advised code, so the
+#: rules that read them judge the advice (a self-referral to individual help, an advised
+#: out-of-home level without a verklarende analyse, ...) with no second copy of any rule.
+CODE_ATTRIBUTES: tuple[Derivation, ...] = tuple(d for d in DERIVATIONS if d.reads == ("__code",))
+
+#: What the advice adds to a care question, in order: the advised code's attributes, the
+#: perceel it would be decided in (a perceel the record gives is kept) and ``on_advice``, the
+#: mark that the code facts are those of the advice (messages then speak of "het advies").
+ADVICE_DERIVATIONS: tuple[Derivation, ...] = (
+    *CODE_ATTRIBUTES,
+    Derivation("perceel", ("code_perceel",), lambda v, b: v.get("code_perceel"),
+               lambda b: pl.col("code_perceel"), given_wins=True),
+    Derivation("on_advice", ("__code",), lambda v, b: True, lambda b: pl.lit(True)),
+)
+ADVICE_LAYERS = layers(ADVICE_DERIVATIONS)
 
 
 def _advised(fact: Mapping[str, Any], catalogue: Catalogue) -> Any:
@@ -101,4 +120,4 @@ def depends_on(lacking: Sequence[str], given: Mapping[str, Any]) -> list[str]:
     return roots
 
 
-__all__ = ["depends_on", "derive_advice", "derive_advice_columns", "of_decision"]
+__all__ = ["ADVICE_DERIVATIONS", "CODE_ATTRIBUTES", "depends_on", "derive_advice", "derive_advice_columns", "of_decision"]

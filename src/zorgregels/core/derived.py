@@ -353,27 +353,7 @@ DERIVATIONS: tuple[Derivation, ...] = (
 )
 
 
-# ------------------------------------------------------------------ the advice, judged as a code
-
-#: Facts of the code alone (a ``Derivation`` that reads nothing but the decided code: its level,
-#: perceel, unit, category, ...). A care question has no decided code: once the tables advise
-#: one, these same derivations give the facts of the advised code, so the rules that read them
-#: judge the advice (a self-referral to individual help, an advised out-of-home level without a
-#: verklarende analyse, ...) with no second copy of any rule.
-CODE_ATTRIBUTES: tuple[Derivation, ...] = tuple(d for d in DERIVATIONS if d.reads == ("__code",))
-
-#: What the advice adds to a care question, in order: the advised code's attributes, the
-#: perceel it would be decided in (a perceel the record gives is kept) and ``on_advice``, the
-#: mark that the code facts are those of the advice (messages then speak of "het advies").
-ADVICE_DERIVATIONS: tuple[Derivation, ...] = (
-    *CODE_ATTRIBUTES,
-    Derivation("perceel", ("code_perceel",), lambda v, b: v.get("code_perceel"),
-               lambda b: pl.col("code_perceel"), given_wins=True),
-    Derivation("on_advice", ("__code",), lambda v, b: True, lambda b: pl.lit(True)),
-)
-
-
-def _layers(derivations: tuple[Derivation, ...]) -> tuple[tuple[Derivation, ...], ...]:
+def layers(derivations: tuple[Derivation, ...]) -> tuple[tuple[Derivation, ...], ...]:
     """Consecutive derivations that read nothing derived in their own group: one
     ``with_columns`` each (polars evaluates a group side by side)."""
     layers: list[list[Derivation]] = [[]]
@@ -384,8 +364,7 @@ def _layers(derivations: tuple[Derivation, ...]) -> tuple[tuple[Derivation, ...]
     return tuple(tuple(layer) for layer in layers)
 
 
-LAYERS = _layers(DERIVATIONS)
-ADVICE_LAYERS = _layers(ADVICE_DERIVATIONS)
+LAYERS = layers(DERIVATIONS)
 STEPS = tuple(d.name for d in DERIVATIONS if d.step)
 _CASE_PLAN = tuple((d, d.step) for d in DERIVATIONS)
 
@@ -422,5 +401,5 @@ def derive_columns(frame: pl.DataFrame, catalogue: Catalogue, table: CodeTable,
     return frame.drop(STEPS)
 
 
-__all__ = ["ADVICE_DERIVATIONS", "ADVICE_LAYERS", "CODE_ATTRIBUTES", "DERIVATIONS", "BatchBasis",
-           "CaseBasis", "CodeTable", "Derivation", "derive_case", "derive_columns", "years_between"]
+__all__ = ["DERIVATIONS", "BatchBasis", "CaseBasis", "CodeTable", "Derivation", "derive_case",
+           "derive_columns", "layers", "years_between"]

@@ -16,9 +16,8 @@ from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.compile import CompiledRules, Stage, compile_catalogue
 from zorgregels.catalogue.loader import load_catalogue
 from zorgregels.catalogue.model import Code
-from zorgregels.core.advice import depends_on
+from zorgregels.core.advice import ADVICE_DERIVATIONS, depends_on
 from zorgregels.core.columnar import ColumnarEvaluator
-from zorgregels.core.derived import ADVICE_DERIVATIONS
 from zorgregels.core.durable import DurableRuntime, Session, applies_key, row_key, rule_key
 from zorgregels.core.facts import derive, read_record, reference_date, to_fact
 from zorgregels.core.findings import (
