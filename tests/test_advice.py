@@ -11,7 +11,7 @@ import pytest
 
 from zorgregels import Engine
 from zorgregels.cli import main
-from zorgregels.core.advice import depends_on, derive_advice, of_decision
+from zorgregels.core.advice import depends_on, derive_advice, judges_advice, of_decision
 from zorgregels.core.results import NEEDS_DECISION, NO_ADVICE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,3 +127,15 @@ def test_a_care_question_without_advice_names_what_the_tables_lacked_not_the_dec
     assert notes["referrer.not_authorised"] == NO_ADVICE  # judged once the tables advise
     assert notes["tariff.differs"] == NEEDS_DECISION
     assert "Niet te toetsen" not in d.explain()
+
+
+def test_only_a_rule_that_reads_the_advised_code_speaks_of_the_advice(engine: Engine):
+    rules = {r.id: r for r in engine.compiled.rules}
+    assert judges_advice(rules["referrer.not_authorised"])  # code_level
+    assert judges_advice(rules["perceel_direction.one_to_two"])  # perceel
+    assert not judges_advice(rules["age.over_23"])  # the age is the care question's own
+    d = engine.evaluate({**QUESTION, "birth_date": "2000-06-01", "extended_care": True,
+                         "referrer_type": "06"}, as_of=AS_OF)
+    messages = {f.rule: f.message for f in d.findings}
+    assert messages["age.over_23"].startswith("De jeugdige is 24 jaar")
+    assert messages["referrer.not_authorised"].startswith("Het advies (45B10): Verwijzer type 06")

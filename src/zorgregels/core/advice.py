@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from zorgregels.catalogue.catalogue import Catalogue
+from zorgregels.catalogue.compile import CompiledRule
 from zorgregels.catalogue.fields import DECISION_FACTS, FIELDS
 from zorgregels.core.derived import (
     DERIVATIONS,
@@ -46,6 +47,15 @@ ADVICE_DERIVATIONS: tuple[Derivation, ...] = (
     Derivation("on_advice", ("__code",), lambda v, b: True, lambda b: pl.lit(True)),
 )
 ADVICE_LAYERS = layers(ADVICE_DERIVATIONS)
+#: the facts the advised code gives a care question
+ADVICE_FACTS = frozenset(d.name for d in ADVICE_DERIVATIONS) - {"on_advice"}
+
+
+def judges_advice(rule: CompiledRule) -> bool:
+    """The rule reads a fact of the advised code: on a care question its finding is one about
+    the advice (the message says so). A rule that reads none (the age, an input field) judges
+    the care question itself, as it judges a decision."""
+    return any(f in ADVICE_FACTS for f in (*rule.requires, *rule.reads))
 
 
 def _advised(fact: Mapping[str, Any], catalogue: Catalogue) -> Any:
@@ -120,4 +130,4 @@ def depends_on(lacking: Sequence[str], given: Mapping[str, Any]) -> list[str]:
     return roots
 
 
-__all__ = ["ADVICE_DERIVATIONS", "CODE_ATTRIBUTES", "depends_on", "derive_advice", "derive_advice_columns", "of_decision"]
+__all__ = ["ADVICE_DERIVATIONS", "ADVICE_FACTS", "CODE_ATTRIBUTES", "depends_on", "derive_advice", "derive_advice_columns", "judges_advice", "of_decision"]

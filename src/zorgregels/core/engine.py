@@ -16,7 +16,7 @@ from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.compile import CompiledRules, Stage, compile_catalogue
 from zorgregels.catalogue.loader import load_catalogue
 from zorgregels.catalogue.model import Code
-from zorgregels.core.advice import ADVICE_DERIVATIONS, depends_on
+from zorgregels.core.advice import ADVICE_DERIVATIONS, depends_on, judges_advice
 from zorgregels.core.columnar import ColumnarEvaluator
 from zorgregels.core.durable import DurableRuntime, Session, applies_key, row_key, rule_key
 from zorgregels.core.facts import derive, read_record, reference_date, to_fact
@@ -218,7 +218,7 @@ class CoreEngine:
         for ri, rule in enumerate(rules_stage.rules):
             if rule_key(last, ri) in fired:
                 findings.append(of_rule(rule).finding(
-                    message=format_message(rule.message, final), basis=rule.basis,
+                    message=format_message(rule.message, final, judges_advice(rule)), basis=rule.basis,
                     expected=display(rule.expected, final.get(rule.expected)) if rule.expected else None,
                     actual=display(rule.actual, final.get(rule.actual)) if rule.actual else None,
                     decision_id=decision_id))

@@ -26,8 +26,8 @@ PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 #: what a message shows for an absent value
 EMPTY = "(leeg)"
 MISSING_PREFIX = "Ontbrekende gegevens; zonder deze geven de regels geen advies: "
-#: a finding on a care question's advice (fact ``on_advice``) says so, and a message's ``{code}``
-#: is then the advised code: the rule is the decided code's, the judged code is the advice's
+#: a finding of a rule that judged a care question's advice (fact ``on_advice``) says so, and
+#: its message's ``{code}`` is then the advised code
 ADVICE_PREFIX = "Het advies ({advised_code}): "
 ADVICE_NAMES = {"code": "advised_code"}
 
@@ -97,10 +97,11 @@ def display_expr(name: str, col: pl.Expr | None = None, style: Style = "message"
 # ------------------------------------------------------------------ a rule's message
 
 
-def format_message(template: str, fact: Mapping[str, Any]) -> str:
-    """A rule's message with its placeholders filled from one case's fact (on an advice: with
-    ``ADVICE_PREFIX`` and the advised code for ``{code}``)."""
-    on_advice = bool(fact.get("on_advice"))
+def format_message(template: str, fact: Mapping[str, Any], advice: bool = False) -> str:
+    """A rule's message with its placeholders filled from one case's fact. ``advice``: the rule
+    reads the advised code's facts (``core.advice.judges_advice``); on an advice the message
+    then starts with ``ADVICE_PREFIX`` and ``{code}`` is the advised code."""
+    on_advice = advice and bool(fact.get("on_advice"))
     if on_advice:
         template = ADVICE_PREFIX + template
 
@@ -132,8 +133,10 @@ def _message_expr(template: str, names: Mapping[str, str]) -> pl.Expr:
     return pl.concat_str(parts) if len(parts) > 1 else parts[0]
 
 
-def message_expr(template: str) -> pl.Expr:
+def message_expr(template: str, advice: bool = False) -> pl.Expr:
     """``format_message`` for a batch."""
+    if not advice:
+        return _message_expr(template, {})
     return (pl.when(pl.col("on_advice").fill_null(False))
             .then(_message_expr(ADVICE_PREFIX + template, ADVICE_NAMES))
             .otherwise(_message_expr(template, {})))
