@@ -92,7 +92,7 @@ def _plant(source: Path, target: Path, secrets: list[str], harmless: list[str], 
         rec[col] = data.draw(st.sampled_from([secret, f"zie {secret}", f"{rec[col]} ({secret})"]))
     for number in harmless:
         rec = data.draw(st.sampled_from(records))
-        rec[names[-1]] = f"bedrag {number}"
+        rec[names[-1]] = f"{rec[names[-1]]} bedrag {number}"
     with target.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=names)
         w.writeheader()
