@@ -10,7 +10,7 @@ no unhandled exception.
   engine builds and runs.
 
 ``ZORGREGELS_FUZZ=20`` runs them 20 times longer (as ``tests/test_errors.py``). Failures found
-while writing them are kept as ``@example``s.
+while writing them, and a few hand-picked edges, are kept as ``@example``s.
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ KINDS = ["null", "null_text", "int", "uint8", "float", "decimal", "date", "datet
 
 @fuzz(25)
 @given(data=st.data())
-@example(data=None)  # placeholder replaced below: every kind once, on the decision date
+@example(data=None)  # found: a duration, non-UTF-8 bytes or a list of lists refused the whole file
 def test_every_column_type_is_read_row_for_row(engine: Engine, frame: pl.DataFrame,
                                                tmp_path_factory: pytest.TempPathFactory,
                                                data: st.DataObject | None) -> None:
@@ -259,7 +259,7 @@ def test_a_mutated_rule_file_loads_or_names_itself(tmp_path_factory: pytest.Temp
     folder = tmp_path_factory.mktemp("rules")
     target = folder / "catalogue.yaml"
     text = MINIMAL.read_text(encoding="utf-8")
-    # the regression example: an alias of a mapping used where a scalar key is expected
+    # a hand-picked edge: an alias of a mapping used as a key (unhashable in Python)
     mutated = (text.replace("region:\n", "region: &r\n") + "x: {*r : 1}\n") if data is None \
         else data.draw(yaml_mutations(text))
     target.write_text(mutated, encoding="utf-8")
