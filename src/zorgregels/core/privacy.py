@@ -21,8 +21,9 @@ import polars as pl
 BSN_MASK = "*********"
 #: the weights of the 11-proef, digit by digit
 WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-#: a text that can hold a BSN at all: nine consecutive digits somewhere (the cheap first test)
-CANDIDATE = "[0-9]{9}"
+#: a text that can hold a BSN at all: nine consecutive digits somewhere. The cheap first test,
+#: and a superset (``\d`` takes any Unicode digit), because polars runs it faster than ``[0-9]``
+CANDIDATE = r"\d{9}"
 #: a run of digits or a run of anything else: a text split so that a run stands alone
 _TOKENS = "[0-9]+|[^0-9]+"
 _RUN = re.compile("[0-9]+")
