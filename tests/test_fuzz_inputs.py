@@ -271,12 +271,14 @@ def test_a_mutated_rule_file_loads_or_names_itself(tmp_path_factory: pytest.Temp
 
 
 @fuzz(8)
-@given(data=st.data(), name=st.sampled_from(sorted(p.name for p in RULES.glob("*.yaml"))))
+@given(data=st.data(),
+       name=st.sampled_from(sorted(p.relative_to(RULES).as_posix() for p in RULES.rglob("*.yaml"))))
 def test_a_mutated_region_rule_file_loads_or_names_itself(tmp_path_factory: pytest.TempPathFactory,
                                                           data: st.DataObject, name: str) -> None:
-    folder = tmp_path_factory.mktemp("region")
-    for p in RULES.glob("*.yaml"):
-        shutil.copy(p, folder / p.name)
-    target = folder / name
+    """Any file of the law layer or the region, mutated; the region folder is loaded."""
+    root = tmp_path_factory.mktemp("rules")
+    shutil.copytree(RULES, root, dirs_exist_ok=True)
+    folder = root / "zuid-kennemerland-ijmond"
+    target = root / name
     target.write_text(data.draw(yaml_mutations(target.read_text(encoding="utf-8"))), encoding="utf-8")
     _check(folder, target)
