@@ -99,7 +99,8 @@ class Auditor:
         decisions.sort(key=lambda d: (d.decision_id, d.source or "", d.row or 0))
         summary = summarise(cat, rules, settings, decisions, light_granted, not_light, not_audited,
                             len(rows))
-        report = AuditReport(decisions=decisions, summary=summary, not_audited=not_audited)
+        report = AuditReport(decisions=decisions, summary=summary, not_audited=not_audited,
+                             links=cat.citation_links())
         bsns = {str(r["bsn"]).strip() for r in rows if r.get("bsn") not in (None, "")}
         return mask_bsn(report, {b for b in bsns if len(b) >= 8})
 

@@ -104,7 +104,8 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
                             summary=summary, rules_hash=engine.rules_hash, receipt=receipt,
                             facts=mask_bsns_frame(facts.select(
                                 INDEX, "municipality", "referrer_type", "code", "outcome", "volume",
-                                "frequency", "unit", "code_unit", "code_tariff", "duration_days")))
+                                "frequency", "unit", "code_unit", "code_tariff", "duration_days")),
+                            links=engine.catalogue.citation_links())
 
 
 def _summary(rows_in: int, decisions: pl.DataFrame, findings: pl.DataFrame,
