@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,9 @@ def _leaks(folder: Path, secrets: list[str]) -> list[str]:
     found = []
     for path in sorted(folder.iterdir()):
         text = path.read_text(encoding="utf-8")
-        found += [f"{path.name}: {s}" for s in secrets if s in text]
+        # standalone: a planted number inside a longer digit run (a volume of 999288702 shown as
+        # "99928870200%") is not that number, and not a BSN
+        found += [f"{path.name}: {s}" for s in secrets if re.search(rf"(?<![0-9]){s}(?![0-9])", text)]
     return found
 
 
