@@ -36,10 +36,10 @@ from zorgregels.catalogue.fields import (
 from zorgregels.core.exprs import INDEX, as_date, half_up_div
 from zorgregels.core.periods import (
     HALF_YEAR_MONTHS,
-    add_months,
-    add_months_expr,
     months_spanned,
     months_spanned_expr,
+    within_months,
+    within_months_expr,
 )
 from zorgregels.core.tariffs import volume_norm_factor, volume_norm_pct
 
@@ -313,49 +313,14 @@ def _code_attribute(name: str, attr: str, dtype: pl.DataType) -> Derivation:
 # ------------------------------------------------------------------ legal edges (issue 10)
 
 
-def _months_spanned(v: Values, b: CaseBasis) -> int | None:
-    if not {"start_date", "end_date"} <= v.keys() or v["end_date"] < v["start_date"]:
-        return None
-    return months_spanned(v["start_date"], v["end_date"])
-
-
-def _months_spanned_expr(b: BatchBasis) -> pl.Expr:
-    start, end = pl.col("start_date"), pl.col("end_date")
-    return pl.when(_both("start_date", "end_date") & (end >= start)).then(months_spanned_expr(start, end))
-
-
 def _code_declared(name: str, attr: str, dtype: pl.DataType) -> Derivation:
     """A declaration of the decided code (its ``id``, ``care_form``, ``wlz_covered``), gathered
     from the catalogue's codes in the code table's order."""
     def scalar(v: Values, b: CaseBasis) -> Any:
-        code = v.get("__code")
-        return getattr(code, attr) if code is not None else None
+        return getattr(v["__code"], attr) if v.get("__code") is not None else None
 
-    def expr(b: BatchBasis) -> pl.Expr:
-        return _gather([getattr(b.catalogue.codes[c], attr) for c in b.table.codes], dtype)
-
-    return Derivation(name, ("__code",), scalar, expr)
-
-
-def _closed_care_authorisation(v: Values, b: CaseBasis) -> bool:
-    return bool(set(v.get("court_orders") or ()) & set(CLOSED_CARE_ORDERS)) \
-        or v.get("court_authorisation") is True
-
-
-def _closed_care_authorisation_expr(b: BatchBasis) -> pl.Expr:
-    orders = pl.col("court_orders").list.eval(pl.element().is_in(list(CLOSED_CARE_ORDERS))).list.any()
-    return orders.fill_null(False) | pl.col("court_authorisation").fill_null(False)
-
-
-def _resumed(v: Values, b: CaseBasis) -> bool | None:
-    if "previous_care_end_date" not in v:
-        return None
-    return bool(v["__ref"] <= add_months(v["previous_care_end_date"], HALF_YEAR_MONTHS))
-
-
-def _resumed_expr(b: BatchBasis) -> pl.Expr:
-    by = add_months_expr(pl.col("previous_care_end_date"), HALF_YEAR_MONTHS)
-    return pl.when(pl.col("previous_care_end_date").is_not_null()).then(as_date(pl.col("__ref")) <= by)
+    return Derivation(name, ("__code",), scalar, lambda b: _gather(
+        [getattr(b.catalogue.codes[c], attr) for c in b.table.codes], dtype))
 
 
 #: the derived facts of the legal edges, each its own entry (appended to ``DERIVATIONS``)
@@ -364,13 +329,23 @@ LEGAL_DERIVATIONS: tuple[Derivation, ...] = (
     _code_declared("code_care_form", "care_form", pl.Utf8()),
     _code_declared("code_wlz_covered", "wlz_covered", pl.Boolean()),
     Derivation("closed_care_authorisation", ("court_orders", "court_authorisation"),
-               _closed_care_authorisation, _closed_care_authorisation_expr),
+               lambda v, b: bool(set(v.get("court_orders") or ()) & set(CLOSED_CARE_ORDERS))
+               or v.get("court_authorisation") is True,
+               lambda b: pl.col("court_orders").list.eval(pl.element().is_in(list(CLOSED_CARE_ORDERS)))
+               .list.any().fill_null(False) | pl.col("court_authorisation").fill_null(False)),
     Derivation("age_at_end", ("birth_date", "end_date"),
                lambda v, b: years_between(v["birth_date"], v["end_date"])
                if {"birth_date", "end_date"} <= v.keys() else None,
                lambda b: _years_expr("end_date")),
-    Derivation("resumed_within_half_year", ("previous_care_end_date", "__ref"), _resumed, _resumed_expr),
-    Derivation("duration_months", ("start_date", "end_date"), _months_spanned, _months_spanned_expr),
+    Derivation("resumed_within_half_year", ("previous_care_end_date", "__ref"),
+               lambda v, b: within_months(v["__ref"], v["previous_care_end_date"], HALF_YEAR_MONTHS)
+               if "previous_care_end_date" in v else None,
+               lambda b: within_months_expr(pl.col("__ref"), pl.col("previous_care_end_date"),
+                                            HALF_YEAR_MONTHS)),
+    Derivation("duration_months", ("start_date", "end_date"),
+               lambda v, b: months_spanned(v["start_date"], v["end_date"])
+               if {"start_date", "end_date"} <= v.keys() and v["end_date"] >= v["start_date"] else None,
+               lambda b: months_spanned_expr(pl.col("start_date"), pl.col("end_date"))),
 )
 
 

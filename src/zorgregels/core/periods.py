@@ -39,12 +39,24 @@ def months_spanned(start: dt.date, end: dt.date) -> int:
 
 
 def months_spanned_expr(start_col: pl.Expr, end_col: pl.Expr) -> pl.Expr:
-    """``months_spanned`` of two ordinal columns (null where either is null)."""
+    """``months_spanned`` of two ordinal columns (null where either is null or the end lies
+    before the start)."""
     start, after = as_date(start_col), as_date(end_col + 1)
     year = after.dt.year().cast(pl.Int64) - start.dt.year().cast(pl.Int64)
     month = after.dt.month().cast(pl.Int64) - start.dt.month().cast(pl.Int64)
     whole = year * 12 + month - (after.dt.day() < start.dt.day()).cast(pl.Int64)
-    return whole + (after.dt.day() != start.dt.day()).cast(pl.Int64)
+    return pl.when(end_col >= start_col).then(whole + (after.dt.day() != start.dt.day()).cast(pl.Int64))
 
 
-__all__ = ["HALF_YEAR_MONTHS", "add_months", "add_months_expr", "months_spanned", "months_spanned_expr"]
+def within_months(day: dt.date, since: dt.date, months: int) -> bool:
+    """``day`` lies on or before ``since`` plus ``months`` calendar months."""
+    return day <= add_months(since, months)
+
+
+def within_months_expr(day: pl.Expr, since: pl.Expr, months: int) -> pl.Expr:
+    """``within_months`` of two ordinal columns (null where either is null)."""
+    return as_date(day) <= add_months_expr(since, months)
+
+
+__all__ = ["HALF_YEAR_MONTHS", "add_months", "add_months_expr", "months_spanned", "months_spanned_expr",
+           "within_months", "within_months_expr"]
