@@ -83,8 +83,8 @@ EXPECTED = {
     "E13": ("transparent", set()),
     "E14": ("incomplete", {"objection_info"}),
     "E15": ("incomplete", {"objection_info"}),
-    "E16": ("incomplete", {"forbidden_ground"}),
-    "E17": ("incomplete", {"forbidden_ground"}),
+    "E16": ("forbidden_ground", {"forbidden_ground"}),
+    "E17": ("forbidden_ground", {"forbidden_ground"}),
     "E18": ("incomplete", {"ground_holds"}),
     "E19": ("incomplete", {"ground_holds"}),
     "E20": ("incomplete", {"ground_holds"}),
@@ -323,7 +323,7 @@ def test_year_matches_planted_defects(year: AuditReport) -> None:
 def test_year_covers_every_criterion_and_verdict(year: AuditReport) -> None:
     fails = {c for d in year.decisions for c in failing(d)}
     assert fails == set(CRITERIA)
-    assert {d.verdict for d in year.decisions} == {"transparent", "incomplete", "not_testable"}
+    assert {d.verdict for d in year.decisions} == {"transparent", "incomplete", "not_testable", "forbidden_ground"}
     clean = [d for d in year.decisions if not failing(d)]
     assert len(clean) > 100
 
@@ -471,8 +471,11 @@ def test_unreadable_row_is_reported_not_dropped(tmp_path: Path, audit_engine: En
 def test_verdict_invariants_over_the_year(year: AuditReport) -> None:
     for d in year.decisions:
         fails = failing(d)
+        assert (d.verdict == "forbidden_ground") == ("forbidden_ground" in fails)
         if d.verdict == "transparent":
             assert not fails
+        elif d.verdict == "forbidden_ground":
+            assert d.ground is not None and d.ground.forbidden
         elif d.verdict == "incomplete":
             assert fails and "ground_known" not in fails
         else:

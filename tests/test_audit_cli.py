@@ -28,7 +28,7 @@ def test_outputs_and_exit_code(tmp_path: Path) -> None:
     assert [d["decision_id"] for d in lines] == sorted(d["decision_id"] for d in lines)
     assert len(lines) == 22
     for d in lines:
-        assert d["verdict"] in ("transparent", "incomplete", "not_testable")
+        assert d["verdict"] in ("transparent", "incomplete", "not_testable", "forbidden_ground")
         assert {"criterion", "status", "message"} <= set(d["criteria"][0])
         assert re.fullmatch(r"[0-9a-f]{64}", d["receipt"]["hash"])
     e05 = next(d for d in lines if d["decision_id"] == "E05")

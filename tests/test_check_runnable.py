@@ -146,7 +146,7 @@ RULE = """rules:
     check: input
     severity: warning
     message: "Extra."
-    basis: "test"
+    basis: "jeugdwet art. 1.1"
     when: {when}
 """
 
@@ -251,10 +251,10 @@ def test_a_billion_laughs_bomb_is_a_diagnostic_not_a_hang(region):
 
 def test_an_alias_bomb_inside_a_condition_is_a_diagnostic(region):
     lines = ['rules:', '  - id: extra.rule', '    check: input', '    severity: warning',
-             '    message: "x"', '    basis: "b"', '    when: &w0 {age: 1}']
+             '    message: "x"', '    basis: "jeugdwet art. 1.1"', '    when: &w0 {age: 1}']
     text = "\n".join(lines) + "\n"
     for i in range(1, 40):
-        text += f"  - {{id: extra.r{i}, check: input, severity: warning, message: x, basis: b, " \
+        text += f"  - {{id: extra.r{i}, check: input, severity: warning, message: x, basis: jeugdwet art. 1.1, " \
                 f"when: &w{i} {{any: [*w{i - 1}, *w{i - 1}]}}}}\n"
     code, out = _check(_with(region, text))
     assert code == 2 and "yaml.too_large_expanded" in out

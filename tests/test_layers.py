@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from zorgregels.catalogue.citations import cite
 from zorgregels.catalogue.loader import check_catalogue, load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,9 +22,15 @@ def rules(tmp_path: Path) -> Path:
     return dst
 
 
-def _add_rule(rules: Path, rule: dict[str, object]) -> Path:
-    path = rules / REGION / "extra.yaml"
-    path.write_text(yaml.safe_dump({"rules": [rule]}, allow_unicode=True), encoding="utf-8")
+VERORDENING = {"id": "verordening-zk", "kind": "policy", "cite": "Verordening jeugdhulp",
+               "title": "Verordening jeugdhulp Zuid-Kennemerland en IJmond", "year": 2024}
+
+
+def _add_rule(rules: Path, rule: dict[str, object], folder: str = REGION) -> Path:
+    path = rules / folder / "extra.yaml"
+    sources = [VERORDENING] if folder == REGION else []
+    path.write_text(yaml.safe_dump({"rules": [rule], "sources": sources}, allow_unicode=True),
+                    encoding="utf-8")
     return rules / REGION
 
 
@@ -87,3 +94,34 @@ def test_a_tightening_that_is_not_one_is_refused(rules: Path, change: dict[str, 
 def test_a_missing_law_layer_is_named(rules: Path):
     shutil.rmtree(rules / "national")
     assert "region.builds_on_missing" in _codes(rules / REGION)
+
+
+RULE = {"id": "input.extra", "check": "input", "severity": "warning", "message": "Extra.",
+        "when": {"age": {"greater_than": 30}}}
+
+
+def test_a_basis_cites_a_source_by_id_and_reads_in_words(rules: Path):
+    folder = _add_rule(rules, {**RULE, "basis": "verordening-zk art. 5 (beslistermijn); jeugdwet art. 1.2 lid 3"})
+    cat = load_catalogue(folder)
+    rule = next(r for r in cat.rules if r.id == "input.extra")
+    assert rule.rule.basis == "Verordening jeugdhulp art. 5 (beslistermijn); Jeugdwet art. 1.2 lid 3"
+    assert cat.citations["Jeugdwet art. 1.2 lid 3"].url == \
+        "https://wetten.overheid.nl/jci1.3:c:BWBR0034925&artikel=1.2"
+    bw = cite("bw1 art. 1:265b (machtiging uithuisplaatsing)", cat.bibliography)
+    assert bw is not None and bw.words == "BW art. 1:265b (machtiging uithuisplaatsing)"
+    assert bw.url == "https://wetten.overheid.nl/jci1.3:c:BWBR0002656&boek=1&artikel=265b"
+    crvb = cite("CRvB 1 mei 2017, ECLI:NL:CRVB:2017:1477 (stap 4)", cat.bibliography)
+    assert crvb is not None and crvb.source.id == "crvb-2017-1477" and crvb.note == "stap 4"
+    assert crvb.url == "https://uitspraken.rechtspraak.nl/details?id=ECLI:NL:CRVB:2017:1477"
+    assert cat.bibliography["verordening-zk"].year == 2024
+
+
+@pytest.mark.parametrize("basis", ["Verordening 2019 art. 5", "002_0c4fcb230fbc3b29.txt §5.1", "b", ""])
+def test_a_basis_that_names_no_known_source_is_refused(rules: Path, basis: str):
+    codes = _codes(_add_rule(rules, {**RULE, "basis": basis}))
+    assert codes == ["basis.empty" if not basis else "basis.unknown_source"]
+
+
+def test_the_law_layer_cites_no_regional_policy(rules: Path):
+    _add_rule(rules, {**RULE, "basis": "regiovisie-zk-ijmond §4.2"}, folder="national")
+    assert _codes(rules / REGION) == ["basis.region_source_in_law"]

@@ -240,3 +240,12 @@ def test_the_ground_not_a_jeugdige_follows_the_law(facts: dict[str, object], is_
                  if c.id == "ground.geen_jeugdige"]
     fact = {"rejection_reason": "geen_jeugdige", "extended_care": False, **facts}
     assert holds(ground.cond, fact) is not is_jeugdige
+
+
+def test_a_region_code_with_a_hyphen_gets_a_valid_rule_id(tmp_path: Path) -> None:
+    rules = _catalogue_with(tmp_path, "id: 45A11\n", "id: ZK-MST1\n")
+    text = (rules / "zuid-kennemerland-ijmond" / "tables.yaml").read_text(encoding="utf-8")
+    (rules / "zuid-kennemerland-ijmond" / "tables.yaml").write_text(text.replace("45A11", "ZK-MST1"),
+                                                                     encoding="utf-8")
+    cat = load_catalogue(rules)
+    assert "eligibility.zk_mst1.max_duration" in {r.id for r in cat.rules}

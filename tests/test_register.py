@@ -8,10 +8,11 @@ from pathlib import Path
 
 import yaml
 
+from zorgregels.catalogue.bases import citations_of
 from zorgregels.catalogue.conditions import fields_of
 from zorgregels.catalogue.loader import load_catalogue
 from zorgregels.cli import main
-from zorgregels.jobs.register import FIELD_ORDER, _split_citation, register_entry, to_markdown
+from zorgregels.jobs.register import FIELD_ORDER, register_entry, to_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 CAT = load_catalogue(ROOT / "rules")
@@ -47,14 +48,17 @@ def test_legal_basis_is_every_citation_deduplicated():
     owners = [(f"regel {r.id}", r.rule.basis) for r in CAT.rules] + \
              [(f"tabel {t.id}", t.table.basis) for t in CAT.tables]
     for owner, basis in owners:
-        for part in basis.split(";"):
-            src, ref, _ = _split_citation(part)
-            assert owner in by_key[(src, ref)]["gebruikt_door"], (owner, part)
+        for cited in citations_of(CAT, basis):
+            assert owner in by_key[(cited.source.cite, cited.section)]["gebruikt_door"], (owner, basis)
     # laws lead, with links to wetten.overheid.nl
     assert "Jeugdwet art. 2.6 lid 1 onderdeel e" in e["velden"]["Wettelijke basis"]
     assert "https://wetten.overheid.nl/BWBR0034925" in e["velden"]["Link naar wettelijke basis"]
     # a citation used by three referrer types and a rule appears once
     assert sum(1 for k in keys if k == ("Jeugdwet", "art. 2.6 lid 1 onderdeel e")) == 1
+    # each citation carries its source's id, title and a link to the article
+    (art_12,) = [c for c in cites if (c["bron"], c["verwijzing"]) == ("Jeugdwet", "art. 1.2")]
+    assert art_12["bron_id"] == "jeugdwet" and art_12["titel"] == "Jeugdwet"
+    assert art_12["link"] == "https://wetten.overheid.nl/jci1.3:c:BWBR0034925&artikel=1.2"
 
 
 def test_data_used_is_what_the_conditions_read():

@@ -269,7 +269,8 @@ def test_ijw_examples_import(engine: Engine) -> None:
 
 def test_ijw_other_messages_are_rows_with_an_error_not_dropped(engine: Engine) -> None:
     r = engine.validate(IJW)
-    assert r.decisions.height == 7  # 2 + 2 products, and JW305, JW307, JW317 as error rows
+    # 2 + 2 products, JW305, JW307, JW317 as error rows, and the 6 products of wijziging/
+    assert r.decisions.height == 13
     malformed = r.findings.filter(pl.col("rule") == "input.malformed_row")
     assert malformed.height == 3
     assert all(any(m in msg for m in ("JW305", "JW307", "JW317")) for msg in malformed["message"])

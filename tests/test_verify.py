@@ -187,6 +187,9 @@ def test_applies_when_is_respected(tmp_path: Path):
 
 
 HEAD = """region: {id: gen, name: Gegenereerd, contract_from: "2025-01-01", contract_to: "2025-12-31"}
+sources:
+  - {id: asd-midden-delfland-inkoop, kind: policy, cite: "Adviesraad Sociaal Domein Midden-Delfland, Advies regionale inkoopstrategie specialistische jeugdhulp", title: Advies regionale inkoopstrategie}
+  - {id: x, kind: policy, cite: Testbron, title: Testbron}
 ladder:
   - {level: 1, name: lichte hulp, perceel: 2, basis: "Adviesraad Sociaal Domein Midden-Delfland, Advies regionale inkoopstrategie specialistische jeugdhulp §4"}
 codes:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from zorgregels.catalogue.citations import Citation
 from zorgregels.catalogue.conditions import Cond
 from zorgregels.catalogue.model import (
     BudgetCeiling,
@@ -16,6 +17,7 @@ from zorgregels.catalogue.model import (
     ReferrerType,
     Region,
     Rule,
+    SourceDecl,
     Table,
     Tariff,
 )
@@ -85,6 +87,10 @@ class Catalogue:
     sources: dict[str, Source] = field(default_factory=dict)  # "code:45A01", "rule:x" -> where
     bundle_hash: str = ""
     files: list[str] = field(default_factory=list)
+    #: the sources catalogue (law layer and region), by id
+    bibliography: dict[str, SourceDecl] = field(default_factory=dict)
+    #: every citation a basis makes, by its words without the note ("Jeugdwet art. 1.2 lid 3")
+    citations: dict[str, Citation] = field(default_factory=dict)
 
     def tariff_on(self, code: str, on: dt.date) -> Tariff | None:
         c = self.codes.get(code)

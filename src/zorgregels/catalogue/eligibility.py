@@ -16,7 +16,9 @@ NOT_REJECTED = {"outcome": {"not_equals": "rejected"}}
 
 
 def rule_id(code: str, name: str) -> str:
-    return f"{CHECK}.{code.lower()}.{name}"
+    """``eligibility.<code>.<name>``, the code in lower case with a hyphen as ``_`` (ZK-AMB1:
+    ``eligibility.zk_amb1.<name>``)."""
+    return f"{CHECK}.{code.lower().replace('-', '_')}.{name}"
 
 
 def _rule(**fields: Any) -> Rule:

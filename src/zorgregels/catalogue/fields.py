@@ -118,6 +118,10 @@ _INPUT: list[Field] = [
     Field("budget", "money", doc="iJw Budget in euro (the message carries eurocent)"),
     Field("referrer_agb", "str", doc="iJw Verwijzer/ZorgverlenerCode (AGB, 8 digits)"),
     Field("referrer_name", "str", doc="iJw Verwijzer/Naam"),
+    Field("allocation_number", "str",
+          doc="iJw ToewijzingNummer, unique per municipality (TR332): a change message repeats it"),
+    Field("change_reason", "str", tuple(ijw.CHANGE_REASONS),
+          doc="iJw RedenWijziging (JZ002); 13 or 01 with end date = start date: withdrawn (TR302)"),
 ]
 
 _DERIVED: list[Field] = [
@@ -149,8 +153,13 @@ _DERIVED: list[Field] = [
           doc="the decided code has a tariff in force on the decision date"),
     Field("code_tariff", "money", derived=True,
           doc="catalogue tariff of the decided code on the decision date"),
+    Field("code_list_category", "str", derived=True, sources=("code",),
+          doc="iJw productcategorie of the code by the product code list in use (TR381): the "
+              "catalogue's category of the code; for a code not in the catalogue, its first two "
+              "characters (the national form NN[A|B]NN, the default)"),
     Field("code_category_match", "bool", derived=True, sources=("code", "product_category"),
-          doc="the first two digits of the code equal the iJw productcategorie (TR381)"),
+          doc="the record's iJw productcategorie equals the code's category by the product code "
+              "list in use (code_list_category; TR381)"),
     Field("code_unit_frequency_valid", "bool", derived=True,
           doc="unit and frequency are a combination iJw allows (CS338/CS343)"),
     Field("provider_type_allowed", "bool", derived=True,

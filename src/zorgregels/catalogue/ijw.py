@@ -64,6 +64,29 @@ REFERRER_TYPES: dict[str, str] = {
     "08": "rechter, officier van justitie of functionaris justitiele jeugdinrichting",
 }
 
+#: JZ002 reden wijziging toewijzing
+CHANGE_REASONS: dict[str, str] = {
+    "01": "administratieve correctie (vervallen)",
+    "02": "client overleden",
+    "03": "contractwijziging",
+    "04": "herbeoordeling: verlenging",
+    "05": "herbeoordeling: verkorting",
+    "06": "uitstroom naar ander domein",
+    "07": "verhuizing naar andere gemeente",
+    "08": "wijziging leveringsvorm",
+    "09": "overstap naar andere aanbieder",
+    "10": "overgang naar nieuwe bekostigingssystematiek",
+    "11": "gemeentelijke herindeling",
+    "12": "geinitieerd door de aanbieder",
+    "13": "verwijderd",
+    "14": "administratieve correctie",
+}
+
+#: OP259 / TR302: an allocation sent with one of these reasons and Einddatum equal to
+#: Ingangsdatum is withdrawn (13 verwijderd, 01 administratieve correctie (vervallen)) and is
+#: no current allocation: it takes no part in the stacking check.
+WITHDRAWN_CHANGE_REASONS = frozenset({"01", "13"})
+
 #: CS338/CS343: these units only with frequency week (2), month (4) or total (6).
 UNITS_NEEDING_PERIOD_FREQUENCY = frozenset({"14", "16", "83", "84"})
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 import zorgregels.catalogue.eligibility as eligibility
 import zorgregels.catalogue.ijw as ijw
 import zorgregels.catalogue.layers as layers
+from zorgregels.catalogue.bases import resolve_bases
 from zorgregels.catalogue.catalogue import (
     Catalogue,
     ParsedGround,
@@ -129,6 +130,7 @@ class _Loader:
         parsed.sort(key=lambda entry: (entry[0] not in self.national_files, Path(entry[0]).name, entry[0]))
         cat = self._merge(parsed)
         if cat is not None:
+            self.diags.extend(resolve_bases(cat))
             region_files = [name for name, _, model in parsed
                             if model.region is not None and name not in self.national_files]
             cat.bundle_hash = layers.bundle_hash(raws, self.root, region_files[:1],
@@ -265,7 +267,11 @@ class _Loader:
         raw_rules: list[tuple[str, LocDict, int, Any]] = []
         raw_grounds: list[tuple[str, LocDict, int, Any]] = []
         ceilings: list[Any] = []
+        bibliography: dict[str, Any] = {}
         for name, data, rf in parsed:
+            for i, s in enumerate(rf.sources or []):
+                if claim("source", s.id, name, data, ("sources", i)):
+                    bibliography[s.id] = s
             if rf.region is not None:
                 if claim("region", "region", name, data, ("region",)):
                     region = rf.region
@@ -328,7 +334,7 @@ class _Loader:
             return None
         return Catalogue(region=region, ladder=ladder, domains=domains, referrer_types=referrers,
                          codes=codes, tables=tables, rules=rules, grounds=grounds,
-                         budget_ceilings=ceilings, sources=sources)
+                         budget_ceilings=ceilings, sources=sources, bibliography=bibliography)
 
     def _ground(self, parser: Parser, name: str, data: LocDict, i: int, g: Any) -> ParsedGround | None:
         base = ("grounds", i)

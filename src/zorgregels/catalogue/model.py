@@ -43,7 +43,9 @@ Severity = Literal["error", "warning", "info"]
 HitPolicy = Literal["unique", "first", "collect"]
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-CODE_ID = re.compile(r"^\d{2}[AB]\d{2}$")
+#: a product code of the region's list: the national form NN[A|B]NN (45A01) or a region's own
+#: code (ZK-AMB1); capitals, digits and inner hyphens, at most 16 characters
+CODE_ID = re.compile(r"^[0-9A-Z](?:[0-9A-Z-]{0,14}[0-9A-Z])?$")
 IDENT = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
@@ -191,9 +193,11 @@ class DurationLimit(Strict):
 
 
 class Code(Strict):
-    id: str = Field(description="product code NN[A|B]NN; first two digits = iJw productcategorie")
+    id: str = Field(description="product code of the region's list: NN[A|B]NN (national form) or the "
+                              "region's own code (capitals, digits, inner hyphens)")
     name: str
-    category: str = Field(description="iJw productcategorie (JZ020)")
+    category: str = Field(description="iJw productcategorie (JZ020) of the code, as the region's product "
+                                      "code list states it (TR381); need not be the code's first two digits")
     unit: Literal["01", "04", "14", "16", "82", "83", "84"] = Field(description="iJw eenheid (WJ756)")
     level: int = Field(ge=0, le=9, description="ladder level (zorgzwaartetrap)")
     perceel: Literal[1, 2] | None = None
@@ -219,16 +223,9 @@ class Code(Strict):
     @classmethod
     def _code_form(cls, v: str) -> str:
         if not CODE_ID.match(v):
-            raise ValueError(f"productcode {v!r} heeft niet de vorm NN[A|B]NN (bijv. 45A01)")
+            raise ValueError(f"productcode {v!r} heeft geen geldige vorm: hoofdletters, cijfers en "
+                             "koppeltekens binnenin, hoogstens 16 tekens (bijv. 45A01 of ZK-AMB1)")
         return v
-
-    @model_validator(mode="after")
-    def _category(self) -> Code:
-        if self.id[:2] != self.category:
-            raise ValueError(
-                f"productcode {self.id} hoort bij categorie {self.id[:2]}, niet {self.category} (iJw TR381)"
-            )
-        return self
 
 
 class TableRow(Strict):
@@ -290,6 +287,25 @@ class BudgetCeiling(Strict):
     basis: str
 
 
+SourceKind = Literal["law", "case_law", "standard", "policy"]
+
+
+class SourceDecl(Strict):
+    """One source a ``basis`` may cite (domain.md §8): a law, a ruling, a standard or a policy
+    document. A basis cites it by ``id`` (or by ``cite``) followed by the section."""
+
+    id: str = Field(pattern=r"^[a-z]([a-z0-9-]*[a-z0-9])?$", description="stable id a basis cites")
+    kind: SourceKind
+    cite: str = Field(description="how a citation names it in words, e.g. 'Jeugdwet'")
+    title: str = Field(description="full title")
+    publisher: str | None = None
+    year: int | None = Field(None, ge=1800, le=2100)
+    bwb: str | None = Field(None, pattern=r"^BWBR\d{7}$", description="id on wetten.overheid.nl")
+    book: int | None = Field(None, ge=1, le=10, description="book of a code (Burgerlijk Wetboek)")
+    ecli: str | None = Field(None, pattern=r"^ECLI:[A-Z]{2}:[A-Z0-9]+:\d{4}:[A-Z0-9.]+$")
+    url: str | None = Field(None, pattern=r"^https://\S+$")
+
+
 class RuleFile(Strict):
     """One YAML file of a region's catalogue. Every section is optional."""
 
@@ -302,6 +318,7 @@ class RuleFile(Strict):
     rules: list[Rule] | None = None
     grounds: list[Ground] | None = None
     budget_ceilings: list[BudgetCeiling] | None = None
+    sources: list[SourceDecl] | None = None
 
 
 # Re-exported vocabularies, for the loader's messages.
@@ -321,6 +338,7 @@ __all__ = [
     "LadderLevel",
     "Norm",
     "ReferrerType",
+    "SourceDecl",
     "Region",
     "Rule",
     "RuleFile",

@@ -83,8 +83,9 @@ def run(args: argparse.Namespace) -> int:
     ov = report.summary["overall"]
     v = ov["verdicts"]
     print(f"{report.summary['rows']} rijen; lichte hulp: {ov['light_help_granted']} toegekend, "
-          f"{ov['light_help_rejected']} afgewezen. Afwijzingen: {v['transparent']} transparant, "
-          f"{v['incomplete']} onvolledig, {v['not_testable']} niet toetsbaar. "
+          f"{ov['light_help_rejected']} afgewezen. Afwijzingen: {v['forbidden_ground']} op een verboden "
+          f"grond, {v['incomplete']} onvolledig, {v['not_testable']} niet toetsbaar, {v['transparent']} "
+          "transparant. "
           f"Uitvoer in {out}/ (audit.jsonl, summary.json, audit.html).")
     nd = report.summary["rows_accounted"]["not_determined"]
     if nd:

@@ -310,6 +310,26 @@ def _code_attribute(name: str, attr: str, dtype: pl.DataType) -> Derivation:
     return Derivation(name, ("__code",), scalar, expr)
 
 
+#: iJw TR381 without a product code list: the national form NN[A|B]NN, whose first two digits
+#: are the productcategorie
+DEFAULT_CATEGORY_CHARS = 2
+
+
+def _list_category(v: Values, b: CaseBasis) -> str | None:
+    """TR381 "according to the product code list in use": the category the region's catalogue
+    states for the code; a code not in the list falls back to the national form's first two
+    characters (the documented default)."""
+    if "code" not in v:
+        return None
+    code = v.get("__code")
+    return str(code.category) if code is not None else str(v["code"][:DEFAULT_CATEGORY_CHARS])
+
+
+def _list_category_expr(b: BatchBasis) -> pl.Expr:
+    return pl.when(pl.col("code").is_not_null()).then(
+        pl.coalesce(_gather(b.table.category, pl.Utf8()), pl.col("code").str.slice(0, DEFAULT_CATEGORY_CHARS)))
+
+
 # ------------------------------------------------------------------ legal edges (issue 10)
 
 
@@ -384,11 +404,6 @@ DERIVATIONS: tuple[Derivation, ...] = (
                lambda v, b: ijw.unit_frequency_valid(v["unit"], v["frequency"])
                if {"unit", "frequency"} <= v.keys() else None,
                _unit_frequency_valid),
-    Derivation("code_category_match", ("code", "product_category"),
-               lambda v, b: v["code"][:2] == v["product_category"]
-               if {"code", "product_category"} <= v.keys() else None,
-               lambda b: pl.when(_both("code", "product_category"))
-               .then(pl.col("code").str.slice(0, 2) == pl.col("product_category"))),
     Derivation("code_known", ("code", "__code"),
                lambda v, b: v.get("__code") is not None if "code" in v else None,
                lambda b: pl.when(pl.col("code").is_not_null()).then(pl.col("__code").is_not_null())),
@@ -396,6 +411,12 @@ DERIVATIONS: tuple[Derivation, ...] = (
     _code_attribute("code_perceel", "perceel", pl.Int64()),
     _code_attribute("code_unit", "unit", pl.Utf8()),
     _code_attribute("code_category", "category", pl.Utf8()),
+    Derivation("code_list_category", ("code", "__code"), _list_category, _list_category_expr),
+    Derivation("code_category_match", ("code_list_category", "product_category"),
+               lambda v, b: v["code_list_category"] == v["product_category"]
+               if {"code_list_category", "product_category"} <= v.keys() else None,
+               lambda b: pl.when(_both("code_list_category", "product_category"))
+               .then(pl.col("code_list_category") == pl.col("product_category"))),
     Derivation("code_in_force", ("__code", "__on", "__tariff"),
                lambda v, b: v.get("__tariff") is not None if v.get("__code") is not None else None,
                lambda b: pl.when(_both("__code", "__on")).then(pl.col("__tariff").is_not_null())),

@@ -59,7 +59,8 @@ COLUMNS = (
     "outcome", "code", "volume", "unit", "frequency", "start_date", "end_date",
     # iJw fields the rules of rules/national/ijw.yaml read (fields.py)
     "message_type", "product_category", "budget", "referrer_agb", "referrer_name",
-    # pass-through columns
+    # then pass-through columns, except provider, change_reason and allocation_number: fields
+    # that the no-stacking check reads (OP259/TR302; the order of the columns is kept)
     "provider", "change_reason", "comment", "message_id", "message_date",
     "allocation_number", "provider_reference", "beschikking_number", "beschikking_start_date",
 )

@@ -22,10 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zorgregels.catalogue.bases import citations_of
 from zorgregels.catalogue.catalogue import Catalogue
+from zorgregels.catalogue.citations import KIND_LABELS
+from zorgregels.catalogue.citations import Citation as CatalogueCitation
 from zorgregels.catalogue.conditions import fields_of
 from zorgregels.catalogue.fields import FIELDS
-from zorgregels.catalogue.sources import policy_source_of
 from zorgregels.jobs.verify import verify_catalogue
 from zorgregels.version import __version__
 
@@ -50,15 +52,6 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 FIELD_ORDER = tuple(f for fs in SECTIONS.values() for f in fs)
 
-#: Laws the example catalogues cite, with their identifier on wetten.overheid.nl.
-LAWS = {
-    "Jeugdwet": "BWBR0034925",
-    "Awb": "BWBR0005537",
-    "Wlz": "BWBR0035917",
-    "AVG": "CELEX:32016R0679",
-}
-_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
-
 OBJECTION = (
     "Het advies van dit algoritme is geen besluit. Het besluit over jeugdhulp neemt het college "
     "van burgemeester en wethouders van de gemeente van de jeugdige. Wie het niet eens is met dat "
@@ -81,77 +74,50 @@ HUMAN = (
 
 @dataclass
 class Citation:
-    source: str  # "Jeugdwet", "Awb", "iJw 3.2", "Regiovisie jeugdhulp Zuid-Kennemerland en IJmond"
-    reference: str  # "art. 2.6 lid 1 onderdeel e", "§4"
+    """One cited provision or section, with every note and owner that cites it."""
+
+    cited: CatalogueCitation
     notes: list[str] = field(default_factory=list)
     used_by: list[str] = field(default_factory=list)
 
     @property
+    def source(self) -> str:  # "Jeugdwet", "iJw 3.2", "Regiovisie jeugdhulp Zuid-Kennemerland en IJmond"
+        return self.cited.source.cite
+
+    @property
+    def reference(self) -> str:  # "art. 2.6 lid 1 onderdeel e", "§4"
+        return self.cited.section
+
+    @property
     def kind(self) -> str:
-        if self.source in LAWS:
-            return "wet"
-        if policy_source_of(self.source) is not None:
-            return "beleid"
-        return "standaard"
+        return KIND_LABELS[self.cited.source.kind]
 
     def text(self) -> str:
-        return f"{self.source} {self.reference}".strip()
-
-
-def _split_citation(text: str) -> tuple[str, str, str | None]:
-    """'Jeugdwet art. 2.6 lid 1 onderdeel e' -> ('Jeugdwet', 'art. 2.6 lid 1 onderdeel e', None)."""
-    text = text.strip().rstrip(".")
-    note = None
-    m = _PAREN.search(text)
-    if m:
-        note, text = m.group(1).strip(), text[: m.start()].strip()
-    policy = policy_source_of(text)
-    if policy is not None:
-        return policy.citation, text[len(policy.citation):].strip(), note
-    for law in LAWS:
-        if text.startswith(law):
-            return law, text[len(law):].strip(), note
-    m = re.match(r"^(iJw(?: \d+(?:\.\d+)*)?)\s*(.*)$", text)
-    if m:
-        return m.group(1), m.group(2), note
-    return text, "", note
+        return self.cited.text
 
 
 def legal_basis(cat: Catalogue) -> list[Citation]:
-    """Every ``basis`` of the catalogue, split into single citations and deduplicated."""
-    sources: list[tuple[str, str]] = []
+    """Every ``basis`` of the catalogue, as citations of its sources catalogue, deduplicated."""
+    owners: list[tuple[str, str]] = []
     if cat.region.basis:
-        sources.append((f"regio {cat.region.id}", cat.region.basis))
-    sources += [(f"trede {lv.level}", lv.basis) for lv in cat.ladder.values()]
-    sources += [(f"verwijzer {r.code}", r.basis) for r in cat.referrer_types.values()]
-    sources += [(f"tabel {t.id}", t.table.basis) for t in cat.tables]
-    sources += [(f"regel {r.id}", r.rule.basis) for r in cat.rules]
-    sources += [(f"grond {g.id}", g.ground.basis) for g in cat.grounds.values()]
-    sources += [(f"budgetplafond {b.code}", b.basis) for b in cat.budget_ceilings]
+        owners.append((f"regio {cat.region.id}", cat.region.basis))
+    owners += [(f"trede {lv.level}", lv.basis) for lv in cat.ladder.values()]
+    owners += [(f"verwijzer {r.code}", r.basis) for r in cat.referrer_types.values()]
+    owners += [(f"tabel {t.id}", t.table.basis) for t in cat.tables]
+    owners += [(f"regel {r.id}", r.rule.basis) for r in cat.rules]
+    owners += [(f"grond {g.id}", g.ground.basis) for g in cat.grounds.values()]
+    owners += [(f"budgetplafond {b.code}", b.basis) for b in cat.budget_ceilings]
     found: dict[tuple[str, str], Citation] = {}
-    for owner, basis in sources:
-        for part in _parts(basis):
-            if not part.strip():
-                continue
-            src, ref, note = _split_citation(part)
-            c = found.setdefault((src, ref), Citation(src, ref))
-            if note and note not in c.notes:
-                c.notes.append(note)
+    for owner, basis in owners:
+        for cited in citations_of(cat, basis):
+            c = found.setdefault((cited.source.id, cited.section), Citation(cited))
+            if cited.note and cited.note not in c.notes:
+                c.notes.append(cited.note)
             if owner not in c.used_by:
                 c.used_by.append(owner)
-    order = {"wet": 0, "standaard": 1, "beleid": 2}
-    return sorted(found.values(), key=lambda c: (order[c.kind], c.source, _natural(c.reference)))
-
-
-def _parts(basis: str) -> list[str]:
-    """A basis split into its citations at ';', never inside a parenthesised note."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(basis):
-        depth += (ch == "(") - (ch == ")")
-        if ch == ";" and depth == 0:
-            parts.append(basis[start:i])
-            start = i + 1
-    return parts + [basis[start:]]
+    order = list(KIND_LABELS)
+    return sorted(found.values(), key=lambda c: (order.index(c.cited.source.kind), c.source,
+                                                 _natural(c.reference)))
 
 
 def _natural(text: str) -> list[Any]:
@@ -267,8 +233,8 @@ def register_entry(cat: Catalogue, *, status: str = "In ontwikkeling", organisat
     others = [c for c in citations if c.kind != "wet"]
     if others:
         wettelijk += ". Beleid en standaarden: " + "; ".join(c.text() for c in others)
-    law_links = [f"https://wetten.overheid.nl/{LAWS[s]}" for s in sorted({c.source for c in laws})
-                 if not LAWS[s].startswith("CELEX")]
+    law_links = sorted({f"https://wetten.overheid.nl/{c.cited.source.bwb}" for c in laws
+                        if c.cited.source.bwb})
     gegevens_in = [d for d in data if not d.derived]
     gegevens_af = [d for d in data if d.derived]
     read = {d.name for d in data}
@@ -323,7 +289,10 @@ def register_entry(cat: Catalogue, *, status: str = "In ontwikkeling", organisat
             "Gemeenten": [f"{m.name} ({m.code})" for m in region.municipalities],
             "Wettelijke basis per bron": [
                 {"bron": c.source, "verwijzing": c.reference, "soort": c.kind,
-                 "toelichting": c.notes, "gebruikt_door": c.used_by} for c in citations],
+                 "bron_id": c.cited.source.id, "titel": c.cited.source.title,
+                 "uitgever": c.cited.source.publisher or "", "jaar": c.cited.source.year,
+                 "link": c.cited.url or "", "toelichting": c.notes, "gebruikt_door": c.used_by}
+                for c in citations],
             "Gegevens per veld": [
                 {"veld": d.name, "type": d.type, "afgeleid": d.derived, "omschrijving": d.doc,
                  "gelezen_door": d.read_by} for d in data],
@@ -366,7 +335,8 @@ def to_markdown(entry: dict[str, Any]) -> str:
     out += ["## Wettelijke basis per bron", "", "| bron | verwijzing | toelichting | gebruikt door |",
             "|---|---|---|---|"]
     for c in add["Wettelijke basis per bron"]:
-        out.append(f"| {c['bron']} | {c['verwijzing']} | {'; '.join(c['toelichting'])} | "
+        ref = f"[{c['verwijzing'] or c['titel']}]({c['link']})" if c["link"] else c["verwijzing"]
+        out.append(f"| {c['bron']} | {ref} | {'; '.join(c['toelichting'])} | "
                    f"{', '.join(c['gebruikt_door'])} |")
     out += ["", "## Gegevens per veld", "", "| veld | type | afgeleid | omschrijving | gelezen door |",
             "|---|---|---|---|---|"]

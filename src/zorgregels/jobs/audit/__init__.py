@@ -7,8 +7,10 @@ durable-rules in one session (``catalogue.compile.compile_audit``: stage 0 the g
 conditions, stage 1 the criteria, forward chaining). The reference semantics of
 ``conditions.holds`` is evaluated beside it and must agree.
 
-Verdicts (docs/audit.md, docs/adr/0003-transparency-audit.md):
+Verdicts (docs/audit.md, docs/adr/0003-transparency-audit.md), ranked first to last:
 
+* ``forbidden_ground``: the rejection rests on a ground the catalogue marks forbidden (budget
+  exhausted, lighter help first); it can never stand, so this verdict goes before any other;
 * ``not_testable``: the rejection cannot be tested against a ground: no ground recorded, a ground
   outside the catalogue, the facts the ground rests on are missing, or a value the audit reads is
   unreadable;
@@ -33,6 +35,7 @@ from zorgregels.jobs.audit.auditor import (
 from zorgregels.jobs.audit.model import (
     CRITERIA,
     STATUSES,
+    VERDICT_RANK,
     VERDICTS,
     AuditedDecision,
     AuditReceipt,
@@ -48,6 +51,7 @@ __all__ = [
     "DEFAULT_SIMILARITY",
     "STATUSES",
     "VERDICTS",
+    "VERDICT_RANK",
     "AuditReport",
     "AuditReceipt",
     "AuditedDecision",

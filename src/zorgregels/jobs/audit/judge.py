@@ -1,9 +1,11 @@
 """One rejected light-help decision: its facts, the criteria that fired, its verdict and receipt.
 
-Verdicts (docs/audit.md, docs/adr/0003-transparency-audit.md): ``not_testable`` when the
-rejection cannot be tested against a ground (no ground or one outside the catalogue, missing
-facts the ground rests on, an unreadable value the audit reads); otherwise ``incomplete`` when a
-criterion fails; otherwise ``transparent``, with the criteria that need review listed.
+Verdicts (docs/audit.md, docs/adr/0003-transparency-audit.md): ``forbidden_ground`` first, when
+the criterion ``forbidden_ground`` fails (the ground may never carry a rejection, whatever else
+the record holds or lacks); otherwise ``not_testable`` when the rejection cannot be tested
+against a ground (no ground or one outside the catalogue, missing facts the ground rests on, an
+unreadable value the audit reads); otherwise ``incomplete`` when a criterion fails; otherwise
+``transparent``, with the criteria that need review listed.
 """
 
 from __future__ import annotations
@@ -144,23 +146,27 @@ def _verdict(rules: AuditRules, criteria: list[CriterionResult], issues: list[In
              final: dict[str, Any]) -> tuple[Verdict, list[str]]:
     status_by = {c.criterion: c.status for c in criteria}
     reasons: list[str] = []
+    forbidden = status_by.get("forbidden_ground") == "fail"
+    if forbidden:  # ranked first: no fact, present or missing, can make this ground stand
+        reasons.append("afgewezen op een verboden grond: die kan een afwijzing nooit dragen")
+    untestable: list[str] = []
     unreadable = [iss for iss in issues if iss.field in rules.reads]
-    verdict: Verdict = "not_testable"
     if unreadable:
-        reasons.append("onleesbare waarde in een veld dat de audit leest: "
-                       + "; ".join(f"{iss.field}: {iss.message}" for iss in unreadable))
+        untestable.append("onleesbare waarde in een veld dat de audit leest: "
+                          + "; ".join(f"{iss.field}: {iss.message}" for iss in unreadable))
     if status_by.get("ground_known") == "fail":
-        reasons.append("geen afwijzingsgrond uit de catalogus: de afwijzing is niet tegen een grond te toetsen")
+        untestable.append("geen afwijzingsgrond uit de catalogus: de afwijzing is niet tegen een grond te toetsen")
     if final.get("ground_needs_missing"):
-        reasons.append("de gegevens waarop de grond rust ontbreken: "
-                       + ", ".join(final["ground_needs_missing"]))
-    if not reasons:
+        untestable.append("de gegevens waarop de grond rust ontbreken: "
+                          + ", ".join(final["ground_needs_missing"]))
+    reasons += untestable
+    verdict: Verdict = "not_testable"
+    if forbidden or not untestable:
         failed = [c.criterion for c in criteria if c.status == "fail"]
-        verdict = "incomplete" if failed else "transparent"
+        verdict = "forbidden_ground" if forbidden else ("incomplete" if failed else "transparent")
         if failed:
             reasons.append("niet voldaan: " + ", ".join(failed))
     review = [c.criterion for c in criteria if c.status == "needs_review"]
     if review:
         reasons.append("ter beoordeling door een deskundige: " + ", ".join(review))
     return verdict, reasons
-

@@ -22,8 +22,12 @@ CRITERIA = (
     "forbidden_ground",
 )
 Status = Literal["pass", "fail", "needs_review", "not_applicable"]
-Verdict = Literal["transparent", "incomplete", "not_testable"]
-VERDICTS: tuple[str, ...] = ("transparent", "incomplete", "not_testable")
+Verdict = Literal["transparent", "incomplete", "not_testable", "forbidden_ground"]
+#: every verdict; outputs keep this order (a new verdict is added at the end)
+VERDICTS: tuple[str, ...] = ("transparent", "incomplete", "not_testable", "forbidden_ground")
+#: the verdicts ranked, the most serious first: a rejection on a forbidden ground (budget
+#: exhausted, lighter help first) can never stand, whatever else it lacks
+VERDICT_RANK: tuple[str, ...] = ("forbidden_ground", "incomplete", "not_testable", "transparent")
 STATUSES: tuple[str, ...] = ("pass", "fail", "needs_review", "not_applicable")
 
 

@@ -11,20 +11,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from zorgregels.core import nl
-from zorgregels.jobs.audit.model import VERDICTS, AuditedDecision, AuditReport, CriterionResult
+from zorgregels.jobs.audit.model import VERDICT_RANK, AuditedDecision, AuditReport, CriterionResult
 from zorgregels.render.charts import Bar, BarChart, Series
 from zorgregels.render.pages import render_page
 
 COLORS = {
+    "forbidden_ground": "#b00020",  # red: ranked first
     "transparent": "#2e7d32",
     "incomplete": "#ef8a17",
-    "not_testable": "#c62828",
+    "not_testable": "#6d6a75",
     "granted": "#5b7db1",
     "rejected": "#d2691e",
     "fail": "#c62828",
     "needs_review": "#8e6bbf",
 }
 LABELS = {
+    "forbidden_ground": "verboden grond",
     "transparent": "transparant",
     "incomplete": "onvolledig",
     "not_testable": "niet toetsbaar",
@@ -89,11 +91,11 @@ def _dimension_charts(summary: dict[str, Any], dim: str, title: str) -> tuple[Ba
         label = f"{k} {g['label']}" if g.get("label") not in (None, k) else k
         rates.append(Bar(label, (g["light_help_granted"], g["light_help_rejected"]),
                          f"{_pct(g['rejection_rate'])} afgewezen"))
-        verdicts.append(Bar(label, tuple(g["verdicts"][v] for v in VERDICTS),
+        verdicts.append(Bar(label, tuple(g["verdicts"][v] for v in VERDICT_RANK),
                             f"{_pct(g['transparent_rate'])} transparant"))
     return (BarChart(f"Lichte hulp per {title}: toegekend en afgewezen", _series("granted", "rejected"),
                      tuple(rates)),
-            BarChart(f"Oordeel over de afwijzingen per {title}", _series(*VERDICTS), tuple(verdicts),
+            BarChart(f"Oordeel over de afwijzingen per {title}", _series(*VERDICT_RANK), tuple(verdicts),
                      share=True, note=SHARE_NOTE))
 
 
@@ -103,9 +105,9 @@ def _ground_chart(summary: dict[str, Any]) -> BarChart:
     for k in sorted(grounds, key=lambda k: (-grounds[k]["light_help_rejected"], k)):
         g = grounds[k]
         mark = " (verboden)" if g["forbidden"] else ("" if g["in_catalogue"] else " (niet in catalogus)")
-        bars.append(Bar(f"{k}{mark}", tuple(g["verdicts"][v] for v in VERDICTS),
+        bars.append(Bar(f"{k}{mark}", tuple(g["verdicts"][v] for v in VERDICT_RANK),
                         f"{g['light_help_rejected']} afwijzingen"))
-    return BarChart("Oordeel per afwijzingsgrond", _series(*VERDICTS), tuple(bars))
+    return BarChart("Oordeel per afwijzingsgrond", _series(*VERDICT_RANK), tuple(bars))
 
 
 def _criteria_chart(summary: dict[str, Any]) -> BarChart:
@@ -121,6 +123,8 @@ def _criteria_chart(summary: dict[str, Any]) -> BarChart:
 
 
 def render(report: AuditReport) -> str:
+    """The page; its table lists the most serious verdicts first (``VERDICT_RANK``: a forbidden
+    ground above everything else), each verdict in the order of the report."""
     s = report.summary
     ov = s["overall"]
     st = s["settings"]
@@ -130,9 +134,7 @@ def render(report: AuditReport) -> str:
         ("lichte hulp toegekend", str(ov["light_help_granted"])),
         ("lichte hulp afgewezen", str(ov["light_help_rejected"])),
         ("afwijzingspercentage", _pct(ov["rejection_rate"])),
-        ("transparant", str(ov["verdicts"]["transparent"])),
-        ("onvolledig", str(ov["verdicts"]["incomplete"])),
-        ("niet toetsbaar", str(ov["verdicts"]["not_testable"])),
+        *((LABELS[v], str(ov["verdicts"][v])) for v in VERDICT_RANK),
     ]
     data_note = (f"{s['rows']} rijen: {ov['light_help_rejected']} afwijzingen van lichte hulp getoetst, "
                  f"{ov['light_help_granted']} toekenningen van lichte hulp geteld, "
@@ -150,7 +152,8 @@ def render(report: AuditReport) -> str:
     return render_page(
         "audit.html.j2",
         rules_hash=st["rules_hash"], settings=st, settings_json=json.dumps(settings, ensure_ascii=False),
-        data_note=data_note, tiles=tiles, chart_rows=chart_rows, rows=[_row(d) for d in report.decisions],
+        data_note=data_note, tiles=tiles, chart_rows=chart_rows,
+        rows=[_row(d) for d in sorted(report.decisions, key=lambda d: VERDICT_RANK.index(d.verdict))],
         municipalities=sorted({d.municipality or "(leeg)" for d in report.decisions}),
-        verdicts=VERDICTS, labels=LABELS, colours=COLORS, criterion_labels=CRITERION_LABELS,
+        verdicts=VERDICT_RANK, labels=LABELS, colours=COLORS, criterion_labels=CRITERION_LABELS,
     )

@@ -13,13 +13,16 @@ from typing import Any
 import polars as pl
 
 from zorgregels.catalogue.catalogue import Catalogue
+from zorgregels.catalogue.ijw import WITHDRAWN_CHANGE_REASONS
 from zorgregels.core import nl
 from zorgregels.core.cost import cost_3m_cents_expr
 from zorgregels.core.exprs import INDEX, as_date, iso_date
 from zorgregels.core.findings import SEQ_CROSS, Kind, finding_exprs, findings_frame
 from zorgregels.core.results import NotEvaluable
 
-STACKING_BASIS = "iJw 3.2 OP259 / TR302 (geen stapeling: zelfde product, client en aanbieder niet overlappend)"
+STACKING_BASIS = ("iJw 3.2 OP259 / TR302 (geen stapeling: hetzelfde product niet meer dan eens voor "
+                  "dezelfde client en aanbieder in (deels) dezelfde periode; een verwijderde toewijzing, "
+                  "reden wijziging 13 of 01 met einddatum gelijk aan ingangsdatum, telt niet mee)")
 SEQUENTIAL_BASIS = ("Participatieraad Zuid-Kennemerland/IJmond, Ongevraagd advies evaluatie "
                     "jeugdhulpverlening §2 (integrale hulp in samenhang in plaats van hulp van "
                     "verschillende aanbieders na elkaar)")
@@ -50,11 +53,41 @@ def evaluable(facts: pl.DataFrame, need: list[str], kind: Kind,
     return given.filter(ok)
 
 
+def withdrawn() -> pl.Expr:
+    """TR302: an allocation sent with reason 13 (verwijderd) or 01 (administratieve correctie
+    (vervallen)) and an end date equal to its start date is withdrawn."""
+    return (pl.col("change_reason").is_in(sorted(WITHDRAWN_CHANGE_REASONS))
+            & (pl.col("end_date") == pl.col("start_date"))).fill_null(False)
+
+
+def current_allocations(facts: pl.DataFrame) -> pl.DataFrame:
+    """The allocations OP259/TR302 compare, one row each.
+
+    An allocation is its allocation number within its municipality (TR332); a change message
+    repeats the number, so of an allocation's messages only the latest counts (by decision date,
+    then by order in the batch). An allocation withdrawn by any of its messages does not count
+    at all. A row without an allocation number is an allocation of its own.
+    """
+    key = pl.when(pl.col("allocation_number").is_not_null()).then(pl.concat_str(
+        [pl.col("municipality").fill_null(""), pl.col("allocation_number")], separator="\x1f"))
+    f = facts.with_columns(key.alias("__alloc"), withdrawn().alias("__withdrawn"))
+    gone = f.filter(pl.col("__withdrawn") & pl.col("__alloc").is_not_null()).get_column("__alloc").unique()
+    numbered = (f.filter(pl.col("__alloc").is_not_null() & ~pl.col("__alloc").is_in(gone.implode()))
+                .sort(["__alloc", "decision_date", INDEX], nulls_last=False)
+                .filter(pl.col("__alloc").is_last_distinct()))
+    loose = f.filter(pl.col("__alloc").is_null() & ~pl.col("__withdrawn"))
+    return pl.concat([loose, numbered]).drop("__alloc", "__withdrawn")
+
+
 def no_stacking(facts: pl.DataFrame, notes: list[NotEvaluable]) -> pl.DataFrame:
-    """iJw OP259/TR302: the same product for the same client and provider in overlapping periods."""
+    """iJw OP259/TR302: the same product for the same client and provider in overlapping periods,
+    over the current allocations (``current_allocations``). The client is ``client_id``, or the
+    ``bsn`` where a record has no pseudonym (an iJw message carries only the BSN); neither is
+    ever shown in a finding."""
     need = ["client_id", "provider", "code", "start_date"]
     keys = ["client_id", "provider", "code"]
-    g = (evaluable(facts, need, NO_STACKING, notes)
+    current = current_allocations(facts).with_columns(pl.coalesce("client_id", "bsn").alias("client_id"))
+    g = (evaluable(current, need, NO_STACKING, notes)
          .select(INDEX, "decision_id", *need, pl.col("end_date").fill_null(_OPEN_END).alias("__end"))
          .sort([*keys, "start_date", INDEX]))
     # segmented running maximum without a window over string keys: groups are contiguous after
@@ -177,5 +210,5 @@ def _money(d: Decimal) -> str:
     return str(Decimal(d).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-__all__ = ["BUDGET_CEILING", "NO_STACKING", "SEQUENTIAL_HELP", "budget_ceiling", "evaluable",
-           "granted", "no_stacking", "sequential_help"]
+__all__ = ["BUDGET_CEILING", "NO_STACKING", "SEQUENTIAL_HELP", "budget_ceiling", "current_allocations",
+           "evaluable", "granted", "no_stacking", "sequential_help", "withdrawn"]

@@ -65,9 +65,10 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
                  .select(finding_exprs(MALFORMED_ROW, seq=SEQ_MALFORMED, basis=INPUT_BASIS,
                                        message=pl.concat_str([pl.lit("Onleesbare rij: "), pl.col(ERROR)]))))
     # the cross-decision checks read a few columns; never filter the wide fact table itself
-    slim = facts.select(INDEX, "decision_id", "outcome", "client_id", "provider", "code", "municipality",
+    slim = facts.select(INDEX, "decision_id", "outcome", "client_id", "bsn", "provider", "code", "municipality",
                         "volume", "frequency", "unit", "code_unit", "tariff", "code_tariff",
-                        "start_date", "end_date", "duration_days")
+                        "decision_date", "start_date", "end_date", "duration_days",
+                        "allocation_number", "change_reason")
     cross = [no_stacking(slim, notes), sequential_help(slim, notes, sequential_gap_days)]
     budget = budget_ceiling(slim, engine.catalogue, notes)
     notes += res.not_evaluable
