@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zorgregels import Engine
-from zorgregels.catalogue.fields import COURT_ORDERS, FIELDS
+from zorgregels.catalogue.fields import COURT_ORDERS, DECISION_FACTS, FIELDS
+from zorgregels.core.advice import ADVICE_DERIVATIONS, derive_advice, derive_advice_columns
 from zorgregels.core.columnar import INDEX, ColumnarEvaluator, finding_value
 from zorgregels.core.derived import DERIVATIONS, derive_case, derive_columns
 from zorgregels.core.facts import read_columns, read_record, to_fact
@@ -245,6 +246,41 @@ def realistic(draw: Any) -> dict[str, Any]:
 def test_realistic_records_conform(engine: Engine, columnar: ColumnarEvaluator,
                                    batch: list[dict[str, Any]]) -> None:
     assert_same(engine, columnar, batch)
+
+
+def _care_question(rec: dict[str, Any]) -> dict[str, Any]:
+    """A realistic record without the decision: what a referrer brings before a code is decided."""
+    return {k: v for k, v in rec.items() if k not in DECISION_FACTS or k == "decision_id"}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.data_too_large])
+@given(batch=st.lists(realistic().map(_care_question), min_size=1, max_size=12))
+def test_care_questions_judged_on_their_advice_conform(engine: Engine, columnar: ColumnarEvaluator,
+                                                       batch: list[dict[str, Any]]) -> None:
+    """A batch row without a code gets evaluate's answer: the rules judge the advised code."""
+    assert_same(engine, columnar, batch)
+
+
+def test_the_advice_facts_of_every_code_conform(engine: Engine, columnar: ColumnarEvaluator) -> None:
+    """``derive_advice`` and ``derive_advice_columns`` agree for every code the tables may
+    advise, and never touch a row with a decided code or nothing advised."""
+    codes = sorted(engine.catalogue.codes)
+    rows = [{"advised_code": c} for c in codes] + [{"advised_code": codes[0], "code": codes[-1]},
+                                                   {"advised_code": codes[0], "perceel": "2"}, {}]
+    frame = read_columns(text_frame([{"code": "", "perceel": "", **r} for r in rows])).frame
+    frame = frame.with_columns(pl.Series("advised_code", [r.get("advised_code") for r in rows],
+                                         dtype=pl.Utf8))
+    out = derive_advice_columns(frame, engine.catalogue, columnar.code_table)
+    names = [d.name for d in ADVICE_DERIVATIONS]
+    for rec, row in zip(rows, out.sort(INDEX).iter_rows(named=True)):
+        typed, _, _ = read_record(rec)
+        fact = to_fact({k: v for k, v in typed.items()})
+        if "advised_code" in rec:
+            fact["advised_code"] = rec["advised_code"]
+        expected = {**fact, **to_fact(derive_advice(fact, engine.catalogue))}
+        assert {n: row[n] for n in names} == {n: expected.get(n) for n in names}, rec
+    assert out.get_column("on_advice").sum() == len(codes) + 1
 
 
 def test_volume_percentage_is_exact_at_half(engine: Engine, columnar: ColumnarEvaluator) -> None:

@@ -46,9 +46,9 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     everywhere, and the list puts 45B11 in category 50, not in its first two digits."""
     rules = tmp_path_factory.mktemp("region") / "rules"
     shutil.copytree(ROOT / "rules", rules)
-    for f in rules.glob("*.yaml"):
+    for f in rules.rglob("*.yaml"):
         f.write_text(f.read_text(encoding="utf-8").replace("45B10", "ZK-AMB1"), encoding="utf-8")
-    codes = rules / "codes.yaml"
+    codes = rules / "zuid-kennemerland-ijmond" / "codes.yaml"
     text = codes.read_text(encoding="utf-8")
     at = text.index("  - id: 45B11\n")
     cat = text.index('    category: "45"\n', at)
@@ -90,7 +90,7 @@ def test_a_region_code_that_does_not_start_with_its_category_loads(region: Engin
 def test_a_code_form_no_list_could_hold_is_still_refused(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
-    codes = rules / "codes.yaml"
+    codes = rules / "zuid-kennemerland-ijmond" / "codes.yaml"
     codes.write_text(codes.read_text(encoding="utf-8").replace("  - id: 31A01\n", "  - id: 31a 01\n"),
                      encoding="utf-8")
     cat, diags = check_catalogue(rules)

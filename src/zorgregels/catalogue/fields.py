@@ -175,6 +175,9 @@ _DERIVED: list[Field] = [
     Field("advised_perceel", "int", derived=True, doc="perceel of the advised level"),
     Field("code_allowed", "bool", derived=True,
           doc="the decided code is among the allowed codes"),
+    # a care question judged on its advice (core/advice.py)
+    Field("on_advice", "bool", derived=True,
+          doc="no code is decided: code_level, code_perceel, perceel, ... are the advised code's"),
     # computed by the transparency audit (zorgregels.audit), absent elsewhere
     Field("light_help", "bool", derived=True, doc="the decided code is at a light-help ladder level"),
     Field("ground_known", "bool", derived=True,
@@ -198,6 +201,13 @@ _DERIVED: list[Field] = [
 
 FIELDS: dict[str, Field] = {f.name: f for f in _INPUT + _DERIVED}
 INPUT_FIELDS: tuple[str, ...] = tuple(f.name for f in _INPUT)
+
+#: Facts of the decision itself, which a care question does not have: its dates, the decided
+#: code and perceel, the provider, volume, unit, frequency and tariff, the period. A rule that
+#: needs one of them (or a fact derived from one) judges a decision, never an advice.
+DECISION_FACTS = ("decision_date", "request_date", "outcome", "code", "perceel", "provider_type",
+                  "volume", "unit", "frequency", "tariff", "start_date", "end_date",
+                  "rejection_reason", "provider", "message_type", "product_category", "budget")
 
 #: Fields a decision table may set. A table only fills a field the input left empty, so a
 #: value the referrer recorded (e.g. ``complexity``) is never overwritten.

@@ -52,7 +52,7 @@ class CaseBasis:
     """What a derivation reads besides the record, for one case."""
 
     catalogue: Catalogue
-    as_of: dt.date
+    as_of: dt.date | None  # None only for the advice's facts, which read the code alone
 
 
 @dataclass(frozen=True)
@@ -431,7 +431,7 @@ DERIVATIONS: tuple[Derivation, ...] = (
 ) + LEGAL_DERIVATIONS
 
 
-def _layers(derivations: tuple[Derivation, ...]) -> tuple[tuple[Derivation, ...], ...]:
+def layers(derivations: tuple[Derivation, ...]) -> tuple[tuple[Derivation, ...], ...]:
     """Consecutive derivations that read nothing derived in their own group: one
     ``with_columns`` each (polars evaluates a group side by side)."""
     layers: list[list[Derivation]] = [[]]
@@ -442,7 +442,7 @@ def _layers(derivations: tuple[Derivation, ...]) -> tuple[tuple[Derivation, ...]
     return tuple(tuple(layer) for layer in layers)
 
 
-LAYERS = _layers(DERIVATIONS)
+LAYERS = layers(DERIVATIONS)
 STEPS = tuple(d.name for d in DERIVATIONS if d.step)
 _CASE_PLAN = tuple((d, d.step) for d in DERIVATIONS)
 
@@ -480,4 +480,4 @@ def derive_columns(frame: pl.DataFrame, catalogue: Catalogue, table: CodeTable,
 
 
 __all__ = ["DERIVATIONS", "LEGAL_DERIVATIONS", "BatchBasis", "CaseBasis", "CodeTable", "Derivation",
-           "derive_case", "derive_columns", "years_between"]
+           "derive_case", "derive_columns", "layers", "years_between"]

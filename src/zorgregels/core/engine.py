@@ -16,6 +16,7 @@ from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.compile import CompiledRules, Stage, compile_catalogue
 from zorgregels.catalogue.loader import load_catalogue
 from zorgregels.catalogue.model import Code
+from zorgregels.core.advice import ADVICE_DERIVATIONS, depends_on, judges_advice
 from zorgregels.core.columnar import ColumnarEvaluator
 from zorgregels.core.durable import DurableRuntime, Session, applies_key, row_key, rule_key
 from zorgregels.core.facts import derive, read_record, reference_date, to_fact
@@ -36,7 +37,16 @@ from zorgregels.core.messages import (
 )
 from zorgregels.core.outcome import outcome_of
 from zorgregels.core.receipt import Versions, decision_receipt
-from zorgregels.core.results import Decision, Finding, NotEvaluable, TraceStep
+from zorgregels.core.results import (
+    ADVICE_DEPENDS,
+    ADVICE_STEP,
+    NEEDS_DECISION,
+    NO_ADVICE,
+    Decision,
+    Finding,
+    NotEvaluable,
+    TraceStep,
+)
 from zorgregels.core.semantics import INPUT_BASIS, apply_stage, missing_inputs, resolve_table
 from zorgregels.core.tariffs import three_months
 from zorgregels.diagnostics import InputError
@@ -61,6 +71,8 @@ class CoreEngine:
         #: the advised code's tariff and hours per 3 months, by code and tariff: exact fraction
         #: arithmetic that the catalogue fixes once (it never changes under an engine)
         self._advice_figures: dict[tuple[str, Decimal | None], tuple[str | None, str | None]] = {}
+        #: the facts a care question's advised code adds (shown in the explanation)
+        self._advice_facts = tuple(d.name for d in ADVICE_DERIVATIONS if d.name != "on_advice")
 
     @property
     def vocabulary(self) -> dict[str, set[str]]:
@@ -193,13 +205,20 @@ class CoreEngine:
             findings.append(MISSING_INPUTS.finding(
                 message=missing_message(missing), basis=INPUT_BASIS, decision_id=decision_id))
 
+        if final.get("on_advice"):
+            trace.append(TraceStep(
+                stage=last, kind="derive", id=ADVICE_STEP, status="derived",
+                name="het advies als te toetsen code (een zorgvraag heeft geen besloten code)",
+                outputs={k: display(k, final[k]) for k in self._advice_facts if k in final},
+                basis="Awb art. 3:2 (zorgvuldige voorbereiding: het advies wordt aan dezelfde regels getoetst als een besluit)"))
+
         rules_stage = self.compiled.stages[last]
         fired = set(session.hits.get(last, []))
         not_evaluable: list[NotEvaluable] = []
         for ri, rule in enumerate(rules_stage.rules):
             if rule_key(last, ri) in fired:
                 findings.append(of_rule(rule).finding(
-                    message=format_message(rule.message, final), basis=rule.basis,
+                    message=format_message(rule.message, final, judges_advice(rule)), basis=rule.basis,
                     expected=display(rule.expected, final.get(rule.expected)) if rule.expected else None,
                     actual=display(rule.actual, final.get(rule.actual)) if rule.actual else None,
                     decision_id=decision_id))
@@ -213,6 +232,18 @@ class CoreEngine:
                 lacking = [f for f in rule.requires if f not in final]
                 if lacking:
                     not_evaluable.append(NotEvaluable(rule=rule.id, check=rule.check, missing=lacking))
+        depends: list[str] = []
+        if "code" not in typed:  # a care question: the rules of a decision do not apply to it
+            no_advice = "on_advice" not in final
+            for note in not_evaluable:
+                # without an advice, the advised code's facts are what the tables did not give
+                rest = [f for f in note.missing if not (no_advice and f in self._advice_facts)]
+                roots = depends_on(rest, typed)
+                if roots:
+                    note.reason = ADVICE_DEPENDS + ", ".join(roots)
+                    depends += [r for r in roots if r not in depends]
+                else:
+                    note.reason = NO_ADVICE if not rest else NEEDS_DECISION
 
         outcome = outcome_of({"missing": bool(missing),
                               "conflict": any(r.status == "conflict" for r in results),
@@ -240,6 +271,7 @@ class CoreEngine:
             findings=findings,
             missing=missing,
             not_evaluable=not_evaluable,
+            depends_on=depends,
             facts={k: display(k, v) for k, v in final.items() if k != "bsn"},
             trace=trace,
             rules_hash=self.rules_hash,

@@ -26,6 +26,10 @@ PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 #: what a message shows for an absent value
 EMPTY = "(leeg)"
 MISSING_PREFIX = "Ontbrekende gegevens; zonder deze geven de regels geen advies: "
+#: a finding of a rule that judged a care question's advice (fact ``on_advice``) says so, and
+#: its message's ``{code}`` is then the advised code
+ADVICE_PREFIX = "Het advies ({advised_code}): "
+ADVICE_NAMES = {"code": "advised_code"}
 
 Style = Literal["message", "repr", "value"]
 
@@ -93,10 +97,17 @@ def display_expr(name: str, col: pl.Expr | None = None, style: Style = "message"
 # ------------------------------------------------------------------ a rule's message
 
 
-def format_message(template: str, fact: Mapping[str, Any]) -> str:
-    """A rule's message with its placeholders filled from one case's fact."""
+def format_message(template: str, fact: Mapping[str, Any], advice: bool = False) -> str:
+    """A rule's message with its placeholders filled from one case's fact. ``advice``: the rule
+    reads the advised code's facts (``core.advice.judges_advice``); on an advice the message
+    then starts with ``ADVICE_PREFIX`` and ``{code}`` is the advised code."""
+    on_advice = advice and bool(fact.get("on_advice"))
+    if on_advice:
+        template = ADVICE_PREFIX + template
+
     def sub(m: re.Match[str]) -> str:
-        v = display(m.group(1), fact.get(m.group(1)))
+        name = ADVICE_NAMES.get(m.group(1), m.group(1)) if on_advice else m.group(1)
+        v = display(name, fact.get(name))
         if v is None:
             return EMPTY
         if isinstance(v, bool):
@@ -106,14 +117,13 @@ def format_message(template: str, fact: Mapping[str, Any]) -> str:
     return PLACEHOLDER.sub(sub, template)
 
 
-def message_expr(template: str) -> pl.Expr:
-    """``format_message`` for a batch."""
+def _message_expr(template: str, names: Mapping[str, str]) -> pl.Expr:
     parts: list[pl.Expr] = []
     pos = 0
     for m in PLACEHOLDER.finditer(template):
         if m.start() > pos:
             parts.append(pl.lit(template[pos:m.start()]))
-        name = m.group(1)
+        name = names.get(m.group(1), m.group(1))
         parts.append(display_expr(name).fill_null(EMPTY) if name in FIELDS else pl.lit(EMPTY))
         pos = m.end()
     if pos < len(template):
@@ -121,6 +131,15 @@ def message_expr(template: str) -> pl.Expr:
     if not parts:
         return pl.lit("")
     return pl.concat_str(parts) if len(parts) > 1 else parts[0]
+
+
+def message_expr(template: str, advice: bool = False) -> pl.Expr:
+    """``format_message`` for a batch."""
+    if not advice:
+        return _message_expr(template, {})
+    return (pl.when(pl.col("on_advice").fill_null(False))
+            .then(_message_expr(ADVICE_PREFIX + template, ADVICE_NAMES))
+            .otherwise(_message_expr(template, {})))
 
 
 # ------------------------------------------------------------------ the engine's own findings
@@ -178,7 +197,7 @@ def invalid_value_message_expr(name: str, reason: pl.Expr) -> pl.Expr:
     return pl.concat_str([pl.lit(f"{name}: "), reason])
 
 
-__all__ = ["EMPTY", "PLACEHOLDER", "conflict_message", "conflict_message_expr", "display",
+__all__ = ["ADVICE_NAMES", "ADVICE_PREFIX", "EMPTY", "PLACEHOLDER", "conflict_message", "conflict_message_expr", "display",
            "display_expr", "format_message", "gap_message", "gap_message_expr",
            "invalid_value_message", "invalid_value_message_expr", "message_expr",
            "missing_message", "missing_message_expr"]

@@ -35,6 +35,15 @@ FINDING_COLUMNS: tuple[str, ...] = (
 )
 
 
+#: ``NotEvaluable.reason`` on a care question: a rule of the decision itself, one about the
+#: advice that waits for facts the care question left out, or one about an advice not given
+NEEDS_DECISION = "toetst een besluit (code, data, tarief, omvang of aanbieder); niet van toepassing op een zorgvraag"
+ADVICE_DEPENDS = "het advies hangt nog af van: "
+NO_ADVICE = "toetst het advies; de regels gaven geen advies (zie missing)"
+#: the trace step that shows a care question's advised code as the code the rules judge
+ADVICE_STEP = "engine.advised_code_facts"
+
+
 def _absent(value: Any) -> bool:
     return value is None
 
@@ -83,6 +92,9 @@ class Decision(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list, description="inputs without which no advice")
     not_evaluable: list[NotEvaluable] = Field(default_factory=list)
+    depends_on: list[str] = Field(
+        default_factory=list, description="a care question: facts it left out that the rules "
+        "about its advice need (they could change the findings on the advice)")
     facts: dict[str, Any] = Field(default_factory=dict, description="input and derived facts")
     trace: list[TraceStep] = Field(default_factory=list)
     rules_hash: str = ""
@@ -128,7 +140,12 @@ def render_decision(d: Decision) -> str:
         out.append(f"          grondslag: {f.basis}")
     if not d.findings:
         out.append("  geen")
-    if d.not_evaluable:
+    if "code" not in d.facts:
+        # a care question: the rules of a decision do not apply; say what the advice waits for
+        if d.depends_on:
+            out.append("")
+            out.append(f"Het advies hangt nog af van: {', '.join(d.depends_on)} (niet opgegeven)")
+    elif d.not_evaluable:
         lacking: list[str] = []
         for n in d.not_evaluable:
             lacking += [m for m in n.missing if m not in lacking]
@@ -141,7 +158,8 @@ def render_decision(d: Decision) -> str:
         last = i == len(d.trace) - 1
         branch, cont = ("└─ ", "   ") if last else ("├─ ", "│  ")
         if s.kind == "derive":
-            out.append(f"{branch}afgeleide feiten: " + ", ".join(f"{k}={_v(v)}" for k, v in s.outputs.items()))
+            label = "getoetst als code van het advies" if s.id == ADVICE_STEP else "afgeleide feiten"
+            out.append(f"{branch}{label}: " + ", ".join(f"{k}={_v(v)}" for k, v in s.outputs.items()))
             continue
         if s.kind == "input":
             out.append(f"{branch}invoer {s.id}: {s.message}")

@@ -19,6 +19,7 @@ from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.compile import CompiledTable
 from zorgregels.catalogue.conditions import fields_of
 from zorgregels.catalogue.fields import FIELDS, TABLE_OUTPUTS
+from zorgregels.core.advice import derive_advice
 from zorgregels.core.exprs import cond_expr, dtype_of, fact_lit
 
 INPUT_BASIS = "Awb art. 3:2 (zorgvuldige voorbereiding: de feiten moeten vaststaan)"
@@ -202,17 +203,20 @@ def matched_rows(mask: int) -> str:
 def apply_stage(fact: Mapping[str, Any], results: Sequence[TableResult],
                 catalogue: Catalogue) -> dict[str, Any]:
     """The fact after a stage: each table's outputs in table order (a later table wins; a given
-    value was never among them), then the post-derived facts."""
+    value was never among them), then the post-derived facts, then, for a care question
+    whose code the tables now advise, the facts of the advised code (``core.advice``)."""
     nxt = dict(fact)
     for res in results:
         nxt.update(res.outputs)
     nxt.update(post_derive(nxt, catalogue))
+    nxt.update(derive_advice(nxt, catalogue))
     return nxt
 
 
 def apply_stage_exprs(tables: Sequence[TableColumns]) -> list[pl.Expr]:
-    """``apply_stage`` without the post-derivation, for a batch: a given value is never
-    overwritten, later tables win among outputs."""
+    """``apply_stage`` without the post-derivation and the advice (``post_derive_exprs``, then
+    ``core.advice.derive_advice_columns``), for a batch: a given value is never overwritten,
+    later tables win among outputs."""
     by_field: dict[str, list[str]] = {}
     for tc in tables:
         for o in tc.table.outputs:

@@ -2,8 +2,9 @@
 
 A case file holds one case (``input``/``expect`` at the top) or many (``cases: [...]``); a
 many-case file may hold ``templates`` for YAML anchors (``<<: *granted``) that cases reuse.
-``expect`` may name: outcome, code, codes, level, perceel, tariff_3m, hours_3m, missing and
-``fired`` (the exact set of rule ids that produced a finding). ``rules`` points at another
+``expect`` may name: outcome, code, codes, level, perceel, tariff_3m, hours_3m, missing,
+``depends_on`` (a care question: the facts its advice still depends on) and ``fired`` (the
+exact set of rule ids that produced a finding). ``rules`` points at another
 catalogue folder, relative to the case file's project root, for cases about defective rules.
 """
 
@@ -20,7 +21,8 @@ from zorgregels.core.engine import CoreEngine
 from zorgregels.core.results import Decision
 from zorgregels.diagnostics import InputError
 
-EXPECT_KEYS = {"outcome", "code", "codes", "level", "perceel", "tariff_3m", "hours_3m", "missing", "fired"}
+EXPECT_KEYS = {"outcome", "code", "codes", "level", "perceel", "tariff_3m", "hours_3m", "missing",
+               "depends_on", "fired"}
 
 
 @dataclass
@@ -92,8 +94,11 @@ def compare(case: Case, decision: Decision) -> list[str]:
                 diffs.append(f"{key}: verwacht {want!r}, kreeg {got!r}")
     if "codes" in exp and list(exp["codes"]) != decision.codes:
         diffs.append(f"codes: verwacht {exp['codes']}, kreeg {decision.codes}")
-    if "missing" in exp and sorted(exp["missing"]) != sorted(decision.missing):
-        diffs.append(f"missing: verwacht {sorted(exp['missing'])}, kreeg {sorted(decision.missing)}")
+    for key in ("missing", "depends_on"):
+        if key in exp:
+            want_list, got_list = sorted(exp[key] or []), sorted(getattr(decision, key))
+            if want_list != got_list:
+                diffs.append(f"{key}: verwacht {want_list}, kreeg {got_list}")
     if "fired" in exp:
         want_set = set(exp["fired"] or [])
         got_set = {f.rule for f in decision.findings}

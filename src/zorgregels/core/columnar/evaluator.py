@@ -9,6 +9,7 @@ Each meaning it applies is declared once, with its scalar form beside it, in the
 * derived facts: ``core.derived`` (every row as of its own decision date);
 * conditions: ``core.exprs.cond_expr`` (two-valued, as ``conditions.holds``);
 * hit policies, applying a stage, post-derivation, missing inputs: ``core.semantics``;
+* the facts of a care question's advised code: ``core.advice``;
 * messages: ``core.messages``; the outcome ladder: ``core.outcome``;
 * the findings table: ``core.findings``.
 
@@ -25,6 +26,7 @@ import polars as pl
 
 from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.compile import CompiledRule, CompiledRules
+from zorgregels.core.advice import derive_advice_columns
 from zorgregels.core.columnar.findings import MISSING, batch_findings, fired_column, rule_flags
 from zorgregels.core.derived import CodeTable, derive_columns
 from zorgregels.core.exprs import INDEX
@@ -88,7 +90,7 @@ class ColumnarEvaluator:
 
     def _tables(self, facts: pl.DataFrame) -> tuple[pl.DataFrame, list[TableColumns]]:
         """Every table stage in order: match flags, status and outputs per table, the stage's
-        outputs applied, then the post-derived facts."""
+        outputs applied, then the post-derived facts and the advised code's (``apply_stage``)."""
         done: list[TableColumns] = []
         for stage in self.compiled.stages[:-1]:
             tables = [TableColumns(t, f"{stage.index}_{ti}") for ti, t in enumerate(stage.tables)]
@@ -102,6 +104,7 @@ class ColumnarEvaluator:
             facts = facts.with_columns(state).with_columns(applied)
             facts = facts.with_columns(apply_stage_exprs(tables))
             facts = facts.with_columns(post_derive_exprs(self.catalogue))
+            facts = derive_advice_columns(facts, self.catalogue, self.code_table)
             done += tables
         return facts, done
 

@@ -11,6 +11,7 @@ import polars as pl
 
 from zorgregels.catalogue.compile import CompiledRule
 from zorgregels.catalogue.fields import FIELDS
+from zorgregels.core.advice import judges_advice
 from zorgregels.core.exprs import INDEX, cond_expr
 from zorgregels.core.facts import InputColumns, error_column, raw_column
 from zorgregels.core.findings import (
@@ -90,7 +91,8 @@ def batch_findings(facts: pl.DataFrame, inputs: InputColumns, tables: Sequence[T
     for i, rule in enumerate(rules):
         shows = rule.expected or rule.actual
         frames.append(lf.filter(c(fired_column(i))).select(finding_exprs(
-            of_rule(rule), seq=SEQ_RULE + i, message=message_expr(rule.message), basis=rule.basis,
+            of_rule(rule), seq=SEQ_RULE + i, message=message_expr(rule.message, judges_advice(rule)),
+            basis=rule.basis,
             expected=display_expr(rule.expected, style="value") if rule.expected else None,
             actual=display_expr(rule.actual, style="value") if rule.actual else None,
             value_type=(FIELDS[shows].type if shows in FIELDS else "str") if shows else None)))
