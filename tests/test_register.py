@@ -56,7 +56,8 @@ def test_legal_basis_is_every_citation_deduplicated():
     # a citation used by three referrer types and a rule appears once
     assert sum(1 for k in keys if k == ("Jeugdwet", "art. 2.6 lid 1 onderdeel e")) == 1
     # each citation carries its source's id, title and a link to the article
-    (art_12,) = [c for c in cites if (c["bron"], c["verwijzing"]) == ("Jeugdwet", "art. 1.2")]
+    # (the Wlz rules cite the paragraph: art. 1.2 lid 1; the link goes to the article)
+    (art_12,) = [c for c in cites if (c["bron"], c["verwijzing"]) == ("Jeugdwet", "art. 1.2 lid 1")]
     assert art_12["bron_id"] == "jeugdwet" and art_12["titel"] == "Jeugdwet"
     assert art_12["link"] == "https://wetten.overheid.nl/jci1.3:c:BWBR0034925&artikel=1.2"
 
