@@ -18,13 +18,15 @@ PKG = SRC / "zorgregels"
 LAYERS: dict[str, set[str]] = {
     "version": set(),
     "diagnostics": set(),
+    "launch": set(),  # the entry point: imports the command line by name, after taking over Ctrl-C
+    "__main__": {"launch"},
     "catalogue": {"diagnostics"},
     "core": {"catalogue", "diagnostics", "version"},
     "io": {"catalogue", "core", "diagnostics"},
     "render": {"catalogue", "core", "io", "diagnostics", "version"},
     "jobs": {"catalogue", "core", "io", "render", "diagnostics", "version"},
     "api": {"core", "io", "jobs"},
-    "cli": {"api", "catalogue", "core", "io", "jobs", "render", "diagnostics", "version"},
+    "cli": {"api", "catalogue", "core", "io", "jobs", "render", "diagnostics", "version", "launch"},
     "pytest_plugin": {"jobs"},
     "__init__": {"api", "catalogue", "core", "io", "jobs", "render", "diagnostics", "version"},
 }

@@ -98,3 +98,18 @@ def test_without_the_code_unit_or_a_period_there_is_no_cost():
     assert cost_3m(c, Decimal(2), "6", c.unit, Decimal("72.52"), None) is None
     assert cost_3m(c, Decimal(2), "6", c.unit, Decimal("72.52"), 0) is None
     assert cost_3m(c, Decimal(2), "2", c.unit, None, 90) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(code=codes, volume=st.integers(10**8, 10**9), frequency=st.sampled_from(["1", "2", "4", "6"]),
+       tariff=st.integers(10**8, 10**9), duration=st.integers(1, 400))
+def test_the_largest_accepted_volumes_and_tariffs_never_wrap_around(code, volume, frequency, tariff,
+                                                                     duration):
+    """Volume and tariff up to facts.MAX_MAGNITUDE (10**9, 10**13 in fact form): the batch cost
+    stays exact and positive (it once wrapped around in 64 bits to minus 19,9 billion euro)."""
+    unit = CAT.codes[code].unit
+    row = {"code": code, "volume": volume * SCALE, "frequency": frequency, "unit": unit,
+           "code_unit": unit, "code_tariff": tariff * SCALE, "duration_days": duration}
+    expected = scalar_cents(code, volume * SCALE, frequency, unit, tariff * SCALE, duration)
+    (got,) = columnar_cents([row])
+    assert got == expected and (got is None or got > 0)

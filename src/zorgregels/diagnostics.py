@@ -41,5 +41,12 @@ class CatalogueError(Exception):
         )
 
 
+class EngineError(Exception):
+    """durable-rules failed while evaluating a case it had accepted (an error code of its own,
+    such as 303): not the user's input, but a limit of the engine zorgregels should have kept
+    to. The message is Dutch and names the code; the command line reports it as an internal
+    error (exit 3, "meld dit")."""
+
+
 class InputError(Exception):
     """Bad input (a case or decision file) that cannot be read at all."""

@@ -16,8 +16,9 @@ from zorgregels.catalogue.citations import Citation, in_words, resolve
 from zorgregels.diagnostics import Diagnostic
 
 
-def resolve_bases(cat: Catalogue) -> list[Diagnostic]:
-    """Rewrite every basis of ``cat`` in words (in place) and return what does not resolve."""
+def resolve_bases(cat: Catalogue, folder: str) -> list[Diagnostic]:
+    """Rewrite every basis of ``cat`` in words (in place) and return what does not resolve;
+    a diagnostic without a known line names ``folder``."""
     diags: list[Diagnostic] = []
     sources = cat.bibliography
     region_sources = {sid for sid in sources
@@ -25,7 +26,7 @@ def resolve_bases(cat: Catalogue) -> list[Diagnostic]:
 
     def words(owner: str, basis: str, where: Source | None) -> str:
         found, unknown = resolve(basis, sources)
-        file, line = (where.file, where.line) if where else (None, None)
+        file, line = (where.file, where.line) if where else (folder, None)
         for part in unknown:
             known = ", ".join(sorted(sources)) or "geen: de catalogus heeft geen sources-sectie"
             diags.append(Diagnostic(

@@ -109,6 +109,10 @@ class Catalogue:
         """Closed vocabularies the catalogue adds to the record's fields (its domains)."""
         return {"domains": set(self.domains)}
 
+    def citation_links(self) -> dict[str, str]:
+        """Each citation in words with its link (wetten.overheid.nl, an ECLI), for pages."""
+        return {text: c.url for text, c in self.citations.items() if c.url}
+
     def light_help_codes(self) -> set[str]:
         light = {lvl.level for lvl in self.ladder.values() if lvl.light_help}
         return {c.id for c in self.codes.values() if c.level in light}

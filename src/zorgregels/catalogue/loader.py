@@ -130,7 +130,7 @@ class _Loader:
         parsed.sort(key=lambda entry: (entry[0] not in self.national_files, Path(entry[0]).name, entry[0]))
         cat = self._merge(parsed)
         if cat is not None:
-            self.diags.extend(resolve_bases(cat))
+            self.diags.extend(resolve_bases(cat, str(self.root)))
             region_files = [name for name, _, model in parsed
                             if model.region is not None and name not in self.national_files]
             cat.bundle_hash = layers.bundle_hash(raws, self.root, region_files[:1],

@@ -14,7 +14,8 @@ import traceback
 
 from zorgregels.cli import audit, check, diff, evaluate, register, schema, tariffs, test, validate
 from zorgregels.cli.args import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, fail
-from zorgregels.diagnostics import CatalogueError, InputError
+from zorgregels.diagnostics import CatalogueError, EngineError, InputError
+from zorgregels.launch import INTERRUPTED
 from zorgregels.version import __version__
 
 #: set to 1 to see the traceback of an internal error
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(argv)
     except KeyboardInterrupt:
-        print("zorgregels: afgebroken (Ctrl-C)", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
@@ -68,14 +69,17 @@ def _run(argv: list[str] | None) -> int:
     except OSError as exc:  # the file system said no: a path the user gave
         where = f"{exc.filename}: " if exc.filename else ""
         return fail(f"{where}{exc.strerror or exc}")
+    except EngineError as exc:  # durable-rules failed on a case it accepted: our limit, not the input
+        return _internal_error(exc, str(exc))
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
         return _internal_error(exc)
 
 
-def _internal_error(exc: BaseException) -> int:
+def _internal_error(exc: BaseException, message: str | None = None) -> int:
     if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
         traceback.print_exception(exc, file=sys.stderr)
-    print(f"zorgregels: interne fout ({type(exc).__name__}: {exc})", file=sys.stderr)
+    print(f"zorgregels: {message}" if message else f"zorgregels: interne fout ({type(exc).__name__}: {exc})",
+          file=sys.stderr)
     print(f"zorgregels: dit is een fout in zorgregels {__version__}; meld dit, met het commando "
           f"en de invoer (details: zet {DEBUG_ENV}=1)", file=sys.stderr)
     return EXIT_INTERNAL

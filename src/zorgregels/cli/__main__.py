@@ -1,5 +1,7 @@
+"""``python -m zorgregels.cli``: the same as ``python -m zorgregels``."""
+
 import sys
 
-from zorgregels.cli import main
+from zorgregels.launch import main
 
 sys.exit(main())

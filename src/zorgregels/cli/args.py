@@ -7,12 +7,13 @@ import datetime as dt
 import sys
 
 from zorgregels.core.facts import parse_date
+from zorgregels.launch import EXIT_INTERRUPTED as EXIT_INTERRUPTED
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 #: an error of zorgregels itself (a bug): a short line asking to report it, no traceback
 EXIT_INTERNAL = 3
-#: ended with Ctrl-C (SIGINT): 128 + the signal's number, as shells report it
-EXIT_INTERRUPTED = 130
+#: ended with Ctrl-C (SIGINT): ``EXIT_INTERRUPTED`` = 130, declared in ``launch`` (the entry
+#: point, which must know it before anything heavy is imported)
 DEFAULT_RULES = "rules"
 
 

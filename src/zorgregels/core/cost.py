@@ -66,8 +66,11 @@ def cost_3m_cents_expr(catalogue: Catalogue, tariff: pl.Expr) -> pl.Expr:
           & (c("unit") == c("code_unit")).fill_null(False)
           & ((c("frequency") != TOTAL) | (c("duration_days") > 0)).fill_null(False))
     period = pl.when(key_no.is_in(spread)).then(c("duration_days")).otherwise(1)
-    # volume x tariff carries 10**8; cents are 10**2: divide by 10**6 more
-    return pl.when(ok).then(half_up_div(c("volume") * tariff * p, q * period * 1_000_000))
+    # volume x tariff carries 10**8; cents are 10**2: divide by 10**6 more. Both may reach 10**13
+    # (facts.MAX_MAGNITUDE in fact form): the product is exact in 128 bits, never wraps around
+    wide = pl.Int128()
+    return pl.when(ok).then(half_up_div(c("volume").cast(wide) * tariff.cast(wide) * p.cast(wide),
+                                        q.cast(wide) * period.cast(wide) * 1_000_000))
 
 
 __all__ = ["COST_NEEDS", "cost_3m", "cost_3m_cents_expr"]

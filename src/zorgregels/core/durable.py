@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -54,7 +55,7 @@ from zorgregels.catalogue.conditions import (
     Ref,
 )
 from zorgregels.core.receipt import Versions
-from zorgregels.diagnostics import CatalogueError, Diagnostic
+from zorgregels.diagnostics import CatalogueError, Diagnostic, EngineError
 
 _DR_OP = {"eq": None, "ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 _ADVANCE_PRI = 1_000_000
@@ -69,7 +70,31 @@ MAX_OPERATORS = 15
 MAX_PIECES = 8
 MAX_SPLIT_OPERATORS = 48
 _OPS = ("$and", "$or")
+#: what durable-rules' own error codes mean, where we know it (its rules.h)
+_CODES = {303: "de casus raakt meer voorwaarden tegelijk dan durable-rules aankan",
+          202: "de casus heeft meer velden dan durable-rules aankan",
+          203: "de regels zijn te diep genest voor durable-rules"}
+_CODE = re.compile(r"error code:\s*(\d+)")
 _FALSE = {"$nex": {"sid": 1}}
+
+
+def from_durable(exc: Exception) -> bool:
+    """True for an error durable-rules raised itself: its C engine's ``error`` or a bare
+    ``Exception`` carrying one of its error codes."""
+    return (type(exc).__module__.startswith("durable")
+            or (type(exc) is Exception and _CODE.search(str(exc)) is not None))
+
+
+def engine_error(exc: Exception) -> Exception:
+    """An error durable-rules raised while evaluating a case, as an ``EngineError`` with a Dutch
+    message naming its code; any other exception is returned as it is."""
+    if not from_durable(exc):
+        return exc
+    m = _CODE.search(str(exc))
+    code = int(m.group(1)) if m else None
+    meaning = _CODES.get(code, "een interne fout van durable-rules") if code is not None else str(exc)
+    return EngineError(f"durable-rules kon deze casus niet toetsen: {meaning}"
+                       + (f" (foutcode {code})" if code is not None else ""))
 
 
 class _SynchronousHost(Host):  # type: ignore[misc]
@@ -384,11 +409,18 @@ class DurableRuntime:
                 first = {k: list(v) if isinstance(v, list) else v for k, v in fact.items()}
                 self._host.assert_fact(self.name, {**first, "sid": sid, "stage": 0})
                 asserted = True
+            except Exception as exc:
+                error = engine_error(exc)
+                if error is exc:
+                    raise
+                raise error from exc
             finally:
                 del self._sessions[sid]
                 if asserted:  # deleting the state of a failed assert aborts the process
                     self._host.delete_state(self.name, sid)
             if session.error is not None:
+                if isinstance(session.error, Exception) and from_durable(session.error):
+                    raise engine_error(session.error) from session.error
                 raise session.error
             if not session.done:
                 raise RuntimeError(

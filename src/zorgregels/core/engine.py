@@ -36,6 +36,7 @@ from zorgregels.core.messages import (
     missing_message,
 )
 from zorgregels.core.outcome import outcome_of
+from zorgregels.core.privacy import mask_bsns_in, might_hold_bsn
 from zorgregels.core.receipt import Versions, decision_receipt
 from zorgregels.core.results import (
     ADVICE_DEPENDS,
@@ -153,10 +154,15 @@ class CoreEngine:
         fact = to_fact({**typed, **derived})
         session = self._runtime.run(fact)
         decision = self._decision(session, typed, derived, issues, day)
-        # the result hash covers the decision as evaluate --json prints it, without the receipt;
+        # the result hash covers the decision as evaluate --json prints it, without the receipt,
+        # after masking every BSN-looking value (a BSN in a decision id, a message, a fact);
         # the receipt completes the decision built just above (a copy would cost more than it)
-        decision.receipt = decision_receipt(self.versions, self.rules_hash, day, raw,
-                                            decision.model_dump_json(exclude={"receipt"}))
+        result_json = decision.model_dump_json(exclude={"receipt"})
+        if might_hold_bsn(result_json):
+            decision = Decision.model_validate(
+                mask_bsns_in(decision.model_dump(exclude={"receipt"}), keep=("rules_hash",)))
+            result_json = decision.model_dump_json(exclude={"receipt"})
+        decision.receipt = decision_receipt(self.versions, self.rules_hash, day, raw, result_json)
         return decision
 
     def _decision(self, session: Session, typed: dict[str, Any], derived: dict[str, Any],

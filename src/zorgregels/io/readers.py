@@ -104,7 +104,28 @@ def stringify(df: pl.DataFrame) -> pl.DataFrame:
             exprs.append(col.cast(pl.Utf8))
         else:
             exprs.append(col.cast(pl.Utf8).alias(name))
-    return df.select(exprs)
+    try:
+        return df.select(exprs)
+    except pl.exceptions.PolarsError:  # a type polars cannot cast to text: column by column
+        return pl.DataFrame([_as_text(df, e) for e in exprs])
+
+
+def _as_text(df: pl.DataFrame, expr: pl.Expr) -> pl.Series:
+    """One column of ``stringify``; a type polars cannot cast (a duration, bytes that are no
+    UTF-8, a list of lists) value by value, as a JSON Lines reader would write it."""
+    try:
+        return df.select(expr).to_series()
+    except pl.exceptions.PolarsError:
+        name = expr.meta.output_name()
+        return pl.Series(name, [_json_text(_plain(v)) for v in df.get_column(name).to_list()], dtype=pl.Utf8)
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, bytes):
+        return v.decode("utf-8", errors="replace")
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    return v
 
 
 def clean_header(names: Sequence[str], where: str, rename: Mapping[str, str] | None = None) -> list[str]:

@@ -10,9 +10,12 @@ page writes ``{{ amount|money }}`` and never formats a number itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from zorgregels.catalogue.citations import split_basis
 from zorgregels.core import nl
 from zorgregels.version import __version__
 
@@ -21,6 +24,19 @@ def breakable(text: object, after: str = "_") -> Markup:
     """Escaped text with a line-break opportunity after each ``after`` (long snake_case ids or
     a/b/c lists would otherwise widen a narrow table column)."""
     return Markup(str(escape("" if text is None else str(text))).replace(after, after + "<wbr>"))
+
+
+def cited(basis: object, links: Mapping[str, str]) -> Markup:
+    """A basis in words with each citation linked to its source where the catalogue has a link
+    (``Catalogue.citations``: the article on wetten.overheid.nl, the ruling by its ECLI)."""
+    parts = []
+    for part in split_basis("" if basis is None else str(basis)):
+        text, _, note = part.partition(" (")
+        url = links.get(text.strip())
+        words = escape(text.strip())
+        link = Markup(f'<a href="{escape(url)}" rel="external">{words}</a>') if url else words
+        parts.append(link + (escape(f" ({note}") if note else ""))
+    return Markup("; ").join(parts)
 
 
 def _environment() -> Environment:
@@ -41,6 +57,7 @@ def _environment() -> Environment:
         percent=nl.percent,
         date=nl.date_or_text,
         breakable=breakable,
+        cited=cited,
     )
     env.globals.update(version=__version__)
     return env
@@ -55,4 +72,4 @@ def render_page(template: str, **context: object) -> str:
     return ENVIRONMENT.get_template(template).render(**context)
 
 
-__all__ = ["ENVIRONMENT", "breakable", "render_page"]
+__all__ = ["ENVIRONMENT", "breakable", "cited", "render_page"]

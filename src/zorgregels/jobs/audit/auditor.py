@@ -8,7 +8,6 @@ durable runtime, and keeps no state between batches (``zorgregels.Engine`` keeps
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +18,7 @@ from zorgregels.core.facts import InputIssue, read_record
 from zorgregels.diagnostics import InputError
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
 from zorgregels.io.frame import Records, frame_records
-from zorgregels.io.privacy import mask_bsns_in_text
+from zorgregels.io.privacy import SEALED, mask_bsns_in, mask_bsns_in_text
 from zorgregels.jobs.audit.judge import Reuse, Settings, judge
 from zorgregels.jobs.audit.model import AuditedDecision, AuditReport, NotAudited
 from zorgregels.jobs.audit.rules import AuditRules
@@ -100,7 +99,8 @@ class Auditor:
         decisions.sort(key=lambda d: (d.decision_id, d.source or "", d.row or 0))
         summary = summarise(cat, rules, settings, decisions, light_granted, not_light, not_audited,
                             len(rows))
-        report = AuditReport(decisions=decisions, summary=summary, not_audited=not_audited)
+        report = AuditReport(decisions=decisions, summary=summary, not_audited=not_audited,
+                             links=cat.citation_links())
         bsns = {str(r["bsn"]).strip() for r in rows if r.get("bsn") not in (None, "")}
         return mask_bsn(report, {b for b in bsns if len(b) >= 8})
 
@@ -148,24 +148,20 @@ def _reuse(parsed: list[tuple[dict[str, Any], list[InputIssue]]], similarity: fl
     return reuse
 
 
-_RECEIPTS: dict[str, Any] = {"decisions": {"__all__": {"receipt"}}}
-
-
 def mask_bsn(report: AuditReport, bsns: set[str]) -> AuditReport:
-    """The audit never copies a bsn into its output; should an export have put one in another
-    column (a decision id, a team name), it is masked here, in every output field.
+    """The audit never copies a bsn into its output: every text of the report (reasons, ids,
+    motivations, messages) has each BSN-looking value masked (``io.privacy``) and, should an
+    export have put a value of its ``bsn`` column inside another one (a decision id
+    ``D123456782-01``), that too.
 
     Receipts are left as they are: they hold versions and hashes, nothing from the input, and a
     hash whose hex digits happened to contain a bsn must not be broken by the mask."""
-    text = report.model_dump_json(exclude=_RECEIPTS)
-    masked_text = mask_bsns_in_text(text, bsns)
-    if masked_text == text:
+    data = report.model_dump(exclude={"decisions": {"__all__": {"receipt"}}})
+    masked = mask_bsns_in(data, keep=SEALED, mask=lambda text: mask_bsns_in_text(text, bsns))
+    if masked == data:
         return report
-    data = json.loads(masked_text)
-    for decision, original in zip(data["decisions"], report.decisions, strict=True):
-        decision["receipt"] = original.receipt.model_dump()
-    masked = AuditReport.model_validate(data)
-    masked.decisions.sort(key=lambda d: (d.decision_id, d.source or "", d.row or 0))
-    return masked
-
-
+    for decision, original in zip(masked["decisions"], report.decisions, strict=True):
+        decision["receipt"] = original.receipt
+    result = AuditReport.model_validate(masked)
+    result.decisions.sort(key=lambda d: (d.decision_id, d.source or "", d.row or 0))
+    return result

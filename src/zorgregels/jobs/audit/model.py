@@ -96,6 +96,8 @@ class AuditReport(BaseModel):
     summary: dict[str, Any]
     not_audited: list[NotAudited] = Field(default_factory=list,
                                           description="rows whose light-help status could not be determined")
+    links: dict[str, str] = Field(default_factory=dict,
+                                  description="citation in words -> its link, for the page")
 
     @property
     def exit_code(self) -> int:

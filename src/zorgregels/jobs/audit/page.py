@@ -156,4 +156,5 @@ def render(report: AuditReport) -> str:
         rows=[_row(d) for d in sorted(report.decisions, key=lambda d: VERDICT_RANK.index(d.verdict))],
         municipalities=sorted({d.municipality or "(leeg)" for d in report.decisions}),
         verdicts=VERDICT_RANK, labels=LABELS, colours=COLORS, criterion_labels=CRITERION_LABELS,
+        grounds=s["by"]["rejection_ground"], links=report.links,
     )

@@ -73,6 +73,7 @@ def summarise(catalogue: Catalogue, rules: AuditRules, settings: Settings,
         stats["label"] = pg.ground.name if pg else ("geen grond" if k == MISSING else "onbekende grond")
         stats["in_catalogue"] = pg is not None
         stats["forbidden"] = bool(pg and pg.ground.forbidden)
+        stats["basis"] = pg.ground.basis if pg else ""
         grounds[k] = stats
     by["rejection_ground"] = grounds
 

@@ -21,6 +21,7 @@ from zorgregels.core.engine import CoreEngine
 from zorgregels.core.exprs import INDEX
 from zorgregels.io.columns import SOURCE, SOURCE_ROW
 from zorgregels.io.frame import Records, frame_records
+from zorgregels.io.privacy import SEALED, mask_bsns_frame, mask_bsns_in
 from zorgregels.jobs.diff.report import DiffReport
 from zorgregels.jobs.validate import ValidationReport, validate
 from zorgregels.jobs.validate.cross import granted
@@ -86,7 +87,9 @@ def diff(old: CoreEngine, new: CoreEngine, records: Records, *, columns: str | P
                                 | pl.col("disappeared").is_not_null()
                                 | (pl.col("cost_3m_delta") != 0)).alias("changed"))
                  .sort(INDEX))
-    summary = _summary(decisions, appeared, disappeared, a, b)
+    # the findings come masked from validate; the decision ids and municipalities from the input
+    decisions = mask_bsns_frame(decisions)
+    summary = mask_bsns_in(_summary(decisions, appeared, disappeared, a, b), keep=SEALED)
     return DiffReport(decisions=decisions, appeared=appeared, disappeared=disappeared, summary=summary)
 
 

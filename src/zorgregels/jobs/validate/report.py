@@ -41,6 +41,7 @@ class ValidationReport:
     rules_hash: str = ""
     receipt: BatchReceipt | None = None  # versions, rules hash, as-of, input hash, rows
     facts: pl.DataFrame | None = field(default=None, repr=False)  # typed facts per row (for reports)
+    links: dict[str, str] = field(default_factory=dict)  # citation in words -> its link (pages)
 
     @property
     def rows_in(self) -> int:
@@ -107,6 +108,15 @@ def _charts(report: ValidationReport) -> list[BarChart]:
     ]
 
 
+def _bases(findings: pl.DataFrame) -> list[tuple[str, str, int, str]]:
+    """Every rule with findings in the batch: check, rule, how many, and its basis."""
+    if findings.is_empty():
+        return []
+    per_rule = (findings.group_by("check", "rule", "basis").agg(pl.len().alias("n"))
+                .sort(["n", "rule"], descending=[True, False]))
+    return [(c, r, n, b) for c, r, b, n in per_rule.select("check", "rule", "basis", "n").iter_rows()]
+
+
 def render_html(report: ValidationReport) -> str:
     f = report.findings
     return render_page(
@@ -117,6 +127,8 @@ def render_html(report: ValidationReport) -> str:
         checks=sorted({c for c in f.get_column("check").unique().to_list() if c}),
         columns=COLUMNS,
         rows=f.head(HTML_TABLE_LIMIT).select(COLUMNS).iter_rows(),
+        bases=_bases(f),
+        links=report.links,
         total=f.height,
         limit=HTML_TABLE_LIMIT,
     )

@@ -3,7 +3,8 @@ evaluator (the same compiled rules as ``Engine.evaluate``), plus the cross-decis
 that need the whole batch: ``budget_ceiling``, ``sequential_help`` and iJw's no-stacking rule.
 
 Nothing is lost: rows in equals rows reported; a malformed row becomes ``input`` findings;
-unknown columns pass through; a ``bsn`` column is masked in every output. A check that lacks
+unknown columns pass through; a ``bsn`` column is masked in every output, and so is every
+other value that looks like a BSN (``io.privacy``). A check that lacks
 the facts it needs gives an explicit "not evaluable" note, never a false finding.
 """
 
@@ -31,7 +32,7 @@ from zorgregels.core.results import FINDING_COLUMNS, NotEvaluable
 from zorgregels.core.semantics import INPUT_BASIS
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
 from zorgregels.io.frame import Records, frame_records, input_files
-from zorgregels.io.privacy import mask_bsn_column
+from zorgregels.io.privacy import SEALED, mask_bsns_frame, mask_bsns_in
 from zorgregels.jobs.validate.cross import budget_ceiling, no_stacking, sequential_help
 from zorgregels.jobs.validate.report import ValidationReport
 
@@ -89,23 +90,22 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
                                       "gap": result == "no_rule_matched"}
     verdicts = (facts.select("result").with_columns(counts)
                 .select(verdict_expr(signals).alias("verdict"), "finding_count"))
-    decisions = df.with_columns(verdicts.get_columns())
-    for name in decisions.columns:
-        if name.strip().casefold() == "bsn":
-            decisions = decisions.with_columns(mask_bsn_column(pl.col(name)).alias(name))
-    decisions = decisions.drop(ERROR)
-    findings = pl.concat([findings_rows, budget], how="vertical").select(*FINDING_COLUMNS, INDEX)
+    # every output masked: a bsn column whole, any other BSN-looking text value by value
+    decisions = mask_bsns_frame(df.with_columns(verdicts.get_columns()).drop(ERROR))
+    findings = mask_bsns_frame(pl.concat([findings_rows, budget], how="vertical")
+                               .select(*FINDING_COLUMNS, INDEX))
     step("samenvatting", 4, 5)
     receipt = batch_receipt(df, rules_hash=engine.rules_hash, as_of=as_of, versions=engine.versions,
                             files=input_files(records))
-    summary = _summary(rows_in, decisions, findings, notes, engine)
+    summary = mask_bsns_in(_summary(rows_in, decisions, findings, notes, engine), keep=SEALED)
     summary["receipt"] = receipt.model_dump(mode="json")
     step("klaar", 5, 5)
     return ValidationReport(decisions=decisions, findings=findings, not_evaluable=notes,
                             summary=summary, rules_hash=engine.rules_hash, receipt=receipt,
-                            facts=facts.select(INDEX, "municipality", "referrer_type", "code", "outcome",
-                                               "volume", "frequency", "unit", "code_unit",
-                                               "code_tariff", "duration_days"))
+                            facts=mask_bsns_frame(facts.select(
+                                INDEX, "municipality", "referrer_type", "code", "outcome", "volume",
+                                "frequency", "unit", "code_unit", "code_tariff", "duration_days")),
+                            links=engine.catalogue.citation_links())
 
 
 def _summary(rows_in: int, decisions: pl.DataFrame, findings: pl.DataFrame,
