@@ -44,7 +44,8 @@ def templates(engine, rng: random.Random, n: int = 400) -> list[dict]:
             "crisis": rng.random() < 0.04, "safety_concern": rng.random() < 0.08,
             "out_of_home": rng.random() < 0.07,
         }
-        q["court_authorisation"] = q["out_of_home"] and rng.random() < 0.1
+        closed = q["out_of_home"] and rng.random() < 0.1  # a machtiging gesloten jeugdhulp
+        q["court_orders"] = ["machtiging_gesloten_jeugdhulp"] if closed else []
         d = engine.evaluate({**q, "birth_date": "2012-01-01"}, as_of=dt.date(2025, 6, 1))
         if d.code and d.level and d.level >= 1:
             out.append({**q, "code": d.code, "codes": d.codes, "level": d.level})
@@ -53,6 +54,7 @@ def templates(engine, rng: random.Random, n: int = 400) -> list[dict]:
 
 def generate(rows: int, seed: int = 2025, year: int = 2025) -> pl.DataFrame:
     from zorgregels import Engine
+    from zorgregels.core.periods import add_months
 
     engine = Engine.from_path(ROOT / "rules")
     cat = engine.catalogue
@@ -68,7 +70,8 @@ def generate(rows: int, seed: int = 2025, year: int = 2025) -> pl.DataFrame:
     cols: dict[str, list] = {k: [] for k in (
         "decision_id", "municipality", "decision_date", "request_date", "client_id", "bsn", "birth_date",
         "referrer_type", "domains", "severity", "crisis", "safety_concern", "out_of_home",
-        "court_authorisation", "wlz_indication", "extended_care", "explanatory_analysis_date",
+        "court_orders", "wlz_indication", "extended_care", "school_level", "school_file",
+        "explanatory_analysis_date",
         "current_perceel", "outcome", "code", "perceel", "provider_type", "provider", "volume", "unit",
         "frequency", "tariff", "start_date", "end_date", "delay_notice", "team", "dossier_note", "planted")}
     tariff_cache: dict[tuple[str, int], str] = {}
@@ -113,7 +116,12 @@ def generate(rows: int, seed: int = 2025, year: int = 2025) -> pl.DataFrame:
         request = decided - dt.timedelta(days=rng.randint(3, 50))
         start = decided + dt.timedelta(days=rng.randint(0, 21))
         end = start + dt.timedelta(days=rng.choice([90, 91, 182, 183, 365]))
+        if code.duration is not None and code.duration.max_months is not None:
+            # a decision runs no longer than the code allows (duration_months, a started month in full)
+            end = min(end, add_months(start, code.duration.max_months) - dt.timedelta(days=1))
         age = rng.randint(0, 17)
+        if code.care_form == "dyslexia":
+            age = 7 + age % 6  # EED: primary-school pupils from 7
         born = decided - dt.timedelta(days=age * 365 + rng.randint(30, 330))
         perceel = code.perceel or 2
         ptypes = code.provider_types or (["consortium"] if perceel == 1 else ["instelling"])
@@ -130,8 +138,10 @@ def generate(rows: int, seed: int = 2025, year: int = 2025) -> pl.DataFrame:
             "domains": ";".join(t["domains"]), "severity": t["severity"],
             "crisis": str(t["crisis"]).lower(), "safety_concern": str(t["safety_concern"]).lower(),
             "out_of_home": str(t["out_of_home"]).lower(),
-            "court_authorisation": str(t["court_authorisation"]).lower(),
+            "court_orders": ";".join(t["court_orders"]),
             "wlz_indication": "false", "extended_care": "false",
+            "school_level": "po" if code.care_form == "dyslexia" else "",
+            "school_file": "true" if code.care_form == "dyslexia" else "",
             "explanatory_analysis_date": (decided - dt.timedelta(days=rng.randint(5, 60))).isoformat()
             if code.level >= 4 else "",
             "current_perceel": rng.choice(["", "", "2"]) if perceel == 1 else rng.choice(["", "", "2"]),
@@ -145,6 +155,8 @@ def generate(rows: int, seed: int = 2025, year: int = 2025) -> pl.DataFrame:
             "dossier_note": rng.choice(["", "", "heronderzoek gepland", "zie dossier"]),
             "planted": plant or "",
         }
+        if t["out_of_home"] and not t["court_orders"] and r["referrer_type"] == "04":
+            r["court_orders"] = "ots;machtiging_uithuisplaatsing"  # placed by the GI under an OTS
         if plant == "volume" and (code.norm is None or code.norm.duration_months is not None):
             plant = r["planted"] = ""  # trajectories have no volume band to exceed
         r["volume"] = volume_for(code, r["frequency"], (end - start).days + 1, rng,
@@ -155,7 +167,9 @@ def generate(rows: int, seed: int = 2025, year: int = 2025) -> pl.DataFrame:
             r["referrer_type"] = "06"
             r["outcome"] = "granted"
         elif plant == "age":
-            r["birth_date"] = (start - dt.timedelta(days=19 * 365 + 40)).isoformat()
+            # 19, or 22 in foster care (which runs to 21 without further conditions)
+            years = 22 if code.care_form == "foster_care" else 19
+            r["birth_date"] = (start - dt.timedelta(days=years * 365 + 40)).isoformat()
             r["outcome"] = "granted"
         elif plant == "wlz":
             r["wlz_indication"], r["outcome"] = "true", "granted"
@@ -171,7 +185,7 @@ def generate(rows: int, seed: int = 2025, year: int = 2025) -> pl.DataFrame:
         elif plant == "closed_care":
             c5 = cat.codes["37A01"]
             r.update(code="37A01", perceel="1", unit=c5.unit, frequency=FREQ_FOR_UNIT[c5.unit],
-                     provider_type="consortium", court_authorisation="false", out_of_home="true",
+                     provider_type="consortium", court_orders="", out_of_home="true",
                      outcome="granted", tariff=tariff_of(cat, "37A01", decided, tariff_cache))
             r["provider"] = rng.choice(providers[1])
             r["volume"] = volume_for(c5, r["frequency"], (end - start).days + 1, rng)

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zorgregels import Engine
-from zorgregels.catalogue.fields import DECISION_FACTS, FIELDS
+from zorgregels.catalogue.fields import COURT_ORDERS, DECISION_FACTS, FIELDS
 from zorgregels.core.advice import ADVICE_DERIVATIONS, derive_advice, derive_advice_columns
 from zorgregels.core.columnar import INDEX, ColumnarEvaluator, finding_value
 from zorgregels.core.derived import DERIVATIONS, derive_case, derive_columns
@@ -149,7 +149,11 @@ FIELD_VALUES: dict[str, st.SearchStrategy[str]] = {
     "severity": st.sampled_from(["licht", "matig", "ernstig", "zwaar", ""]),
     "crisis": BOOL, "safety_concern": BOOL, "out_of_home": BOOL, "court_authorisation": BOOL,
     "wlz_indication": BOOL, "extended_care": BOOL, "network_assessed": BOOL, "objection_info": BOOL,
-    "delay_notice": BOOL,
+    "delay_notice": BOOL, "gi_ordered": BOOL, "school_file": BOOL,
+    "court_orders": st.lists(st.sampled_from(COURT_ORDERS), max_size=3).map(";".join)
+    | st.sampled_from(["ots;machtiging", " voogdij ", ";;"]),
+    "previous_care_end_date": _date_text(),
+    "school_level": st.sampled_from(["po", "so", "vo", "mbo", "ho", "geen", "basis", ""]),
     "explanatory_analysis_date": _date_text(),
     "current_perceel": st.sampled_from(["1", "2", "3", "1.0", "een", ""]),
     "outcome": st.sampled_from(["granted", "rejected", "pending", ""]),
@@ -208,7 +212,8 @@ def realistic(draw: Any) -> dict[str, Any]:
         "wlz_indication": draw(st.sampled_from(["false"] * 9 + ["true"])),
         "extended_care": draw(st.sampled_from(["false", "true"])),
         "outcome": draw(st.sampled_from(["granted", "granted", "rejected"])),
-        "code": draw(st.sampled_from(CODES[:10] + ["45B12", "45B13", "54B01", "52B01", "37A02"])),
+        "code": draw(st.sampled_from(CODES[:10] + ["45B12", "45B13", "54B01", "52B01", "37A02", "35A01", "54B03",
+                                                "43A02", "46A02", "45A11"])),
         "perceel": draw(st.sampled_from(["1", "2"])),
         "current_perceel": draw(st.sampled_from(["", "1", "2"])),
         "provider_type": draw(st.sampled_from(["consortium", "vrijgevestigde", "instelling"])),
@@ -222,6 +227,13 @@ def realistic(draw: Any) -> dict[str, Any]:
         "explanatory_analysis_date": draw(st.sampled_from(
             ["", (decided - dt.timedelta(days=10)).isoformat(), (decided + dt.timedelta(days=3)).isoformat()])),
         "delay_notice": draw(st.sampled_from(["", "true", "false"])),
+        "court_orders": ";".join(draw(st.lists(st.sampled_from(COURT_ORDERS), max_size=2))),
+        "gi_ordered": draw(st.sampled_from(["false", "false", "true"])),
+        # end dates of earlier care around "half a year before the start", month ends included
+        "previous_care_end_date": draw(st.sampled_from(["", "", (start - dt.timedelta(days=draw(
+            st.integers(-30, 400)))).isoformat(), f"{start.year - 1}-08-31", f"{start.year - 1}-{start.month:02d}-28"])),
+        "school_level": draw(st.sampled_from(["", "po", "so", "vo"])),
+        "school_file": draw(st.sampled_from(["", "true", "false"])),
     }
     if draw(st.booleans()):
         rec["complexity"] = draw(st.sampled_from(["enkelvoudig", "meervoudig"]))
@@ -333,6 +345,10 @@ def random_record(rng: Any, valid_share: float) -> dict[str, Any]:
         "end_date": d(start + dt.timedelta(days=rng.randint(-10, 400))),
         "explanatory_analysis_date": rng.choice(["", d(decided - dt.timedelta(days=10)),
                                                  d(decided + dt.timedelta(days=3))]),
+        "court_orders": pick([";".join(rng.sample(COURT_ORDERS, rng.randint(0, 2)))], ["ots;x", "machtiging"]),
+        "gi_ordered": pick(b, bo), "school_file": pick(b + [""], bo),
+        "previous_care_end_date": rng.choice(["", d(start - dt.timedelta(days=rng.randint(-30, 400)))]),
+        "school_level": pick(["", "po", "so", "vo", "mbo"], ["basis", "x"]),
     }
     if rng.random() < 0.4:
         rec["complexity"] = pick(["enkelvoudig", "meervoudig"], ["complex"])

@@ -56,7 +56,8 @@ def test_legal_basis_is_every_citation_deduplicated():
     # a citation used by three referrer types and a rule appears once
     assert sum(1 for k in keys if k == ("Jeugdwet", "art. 2.6 lid 1 onderdeel e")) == 1
     # each citation carries its source's id, title and a link to the article
-    (art_12,) = [c for c in cites if (c["bron"], c["verwijzing"]) == ("Jeugdwet", "art. 1.2")]
+    # (the Wlz rules cite the paragraph: art. 1.2 lid 1; the link goes to the article)
+    (art_12,) = [c for c in cites if (c["bron"], c["verwijzing"]) == ("Jeugdwet", "art. 1.2 lid 1")]
     assert art_12["bron_id"] == "jeugdwet" and art_12["titel"] == "Jeugdwet"
     assert art_12["link"] == "https://wetten.overheid.nl/jci1.3:c:BWBR0034925&artikel=1.2"
 
@@ -114,14 +115,16 @@ def test_entry_follows_the_rules(tmp_path: Path):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["rules"].append({
         "id": "wlz_extra", "check": "wlz", "severity": "warning",
-        "message": "Wlz-indicatie bij verblijf.", "basis": "Wlz art. 3.2.1 (recht op zorg)",
+        "message": "Wlz-indicatie bij verblijf.", "basis": "Wlz art. 4.2.1 (zorgplicht)",
         "when": {"all": [{"wlz_indication": True}, {"extended_care": True}]}})
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     e = register_entry(load_catalogue(rules))
-    assert "Wlz art. 3.2.1" in e["velden"]["Wettelijke basis"]
+    assert "Wlz art. 4.2.1" in e["velden"]["Wettelijke basis"]
     assert "https://wetten.overheid.nl/BWBR0035917" in e["velden"]["Link naar wettelijke basis"]
-    (cite,) = [c for c in e["aanvullingen"]["Wettelijke basis per bron"] if c["bron"] == "Wlz"]
-    assert cite["gebruikt_door"] == ["regel wlz_extra"] and cite["toelichting"] == ["recht op zorg"]
+    # the national wlz rules cite other articles of the Wlz (3.1.1, 3.2.1)
+    (cite,) = [c for c in e["aanvullingen"]["Wettelijke basis per bron"]
+               if c["bron"] == "Wlz" and c["verwijzing"] == "art. 4.2.1"]
+    assert cite["gebruikt_door"] == ["regel wlz_extra"] and cite["toelichting"] == ["zorgplicht"]
 
 
 def test_risk_field_reports_the_verification():

@@ -183,7 +183,7 @@ class Parser:
     def literal(self, field: Field, value: Any, path: tuple[Any, ...]) -> Scalar:
         if field.type == "list":
             # elements of a list field are strings
-            elem = Field(field.name, "str")
+            elem = Field(field.name, "str", field.values)
             value_s = self._literal_str(elem, value, path)
             return value_s
         if field.type == "str":

@@ -13,7 +13,7 @@ and lists of strings. Floats never appear.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from zorgregels.catalogue import ijw
 from zorgregels.catalogue.ijw import PRODUCT_CATEGORIES
@@ -39,6 +39,19 @@ REFERRER_TYPES: tuple[str, ...] = tuple(ijw.REFERRER_TYPES)  # iJw COD327
 UNITS: tuple[str, ...] = tuple(ijw.UNITS)  # iJw WJ756
 FREQUENCIES: tuple[str, ...] = tuple(ijw.FREQUENCIES)  # iJw WMO757
 PROVIDER_TYPES = ("consortium", "vrijgevestigde", "instelling")
+#: court measures in force (domain.md §7): OTS (BW 1:255), machtiging uithuisplaatsing
+#: (BW 1:265b), machtiging gesloten jeugdhulp (Jeugdwet 6.1.2) and its emergency form (6.1.3), voogdij
+COURT_ORDERS = ("ots", "machtiging_uithuisplaatsing", "machtiging_gesloten_jeugdhulp",
+                "spoedmachtiging_gesloten_jeugdhulp", "voogdij")
+#: the two court orders that authorise closed youth care (Jeugdwet art. 6.1.2, 6.1.3)
+CLOSED_CARE_ORDERS = ("machtiging_gesloten_jeugdhulp", "spoedmachtiging_gesloten_jeugdhulp")
+SCHOOL_LEVELS = ("po", "so", "vo", "mbo", "ho", "geen")
+#: the form of care a code is (pleegzorg, gezinshuis, residentieel, gesloten, ...), declared per
+#: code in the catalogue; the age and Wlz rules key on it through ``code_care_form``
+CareForm = Literal["prevention", "ambulant", "mental_health", "dyslexia", "day_treatment",
+                   "foster_care", "family_home", "residential", "respite", "crisis", "closed",
+                   "custom"]
+CARE_FORMS: tuple[str, ...] = get_args(CareForm)
 
 _INPUT: list[Field] = [
     Field("decision_id", "str", doc="unique in a batch"),
@@ -57,7 +70,16 @@ _INPUT: list[Field] = [
     Field("crisis", "bool", default=False),
     Field("safety_concern", "bool", default=False),
     Field("out_of_home", "bool", default=False),
-    Field("court_authorisation", "bool", default=False),
+    Field("court_authorisation", "bool", default=False,
+          doc="deprecated: read as court_orders machtiging_gesloten_jeugdhulp"),
+    Field("court_orders", "list", COURT_ORDERS, doc="court measures in force (OTS, machtigingen, voogdij)"),
+    Field("gi_ordered", "bool", default=False,
+          doc="help a certified institution deems necessary within a child-protection measure "
+              "(Jeugdwet art. 3.5)"),
+    Field("previous_care_end_date", "date",
+          doc="end of the youth care that ran before 18 (resumption within half a year)"),
+    Field("school_level", "str", SCHOOL_LEVELS, doc="po / so / vo / mbo / ho / geen"),
+    Field("school_file", "bool", doc="the school's pupil file supports the request"),
     Field("wlz_indication", "bool", default=False),
     Field("extended_care", "bool", doc="verlengde jeugdhulp (18-23)", default=False),
     Field("explanatory_analysis_date", "date", doc="verklarende analyse"),
@@ -108,6 +130,21 @@ _DERIVED: list[Field] = [
     Field("decision_term_days", "int", derived=True, sources=("decision_date", "request_date"), doc="days from request to decision"),
     Field("duration_days", "int", derived=True, sources=("start_date", "end_date"), doc="days from start to end, inclusive"),
     Field("code_known", "bool", derived=True, doc="the decided code is in the catalogue"),
+    Field("code_id", "str", derived=True, doc="id of the decided code when the catalogue has it"),
+    Field("code_care_form", "str", CARE_FORMS, derived=True, doc="care form of the decided code"),
+    Field("code_wlz_covered", "bool", derived=True,
+          doc="the decided code is help the Wlz covers (stay and treatment for a lasting disability)"),
+    Field("closed_care_authorisation", "bool", derived=True,
+          sources=("court_orders", "court_authorisation"),
+          doc="a (spoed)machtiging gesloten jeugdhulp is in force (court_orders, or the deprecated "
+              "court_authorisation)"),
+    Field("age_at_end", "int", derived=True, sources=("birth_date", "end_date"),
+          doc="years at the end date of the care"),
+    Field("resumed_within_half_year", "bool", derived=True,
+          sources=("previous_care_end_date", "start_date"),
+          doc="the care starts at most six months after previous_care_end_date"),
+    Field("duration_months", "int", derived=True, sources=("start_date", "end_date"),
+          doc="calendar months from start to end, a started month counted in full"),
     Field("code_level", "int", derived=True, doc="ladder level of the decided code"),
     Field("code_perceel", "int", derived=True, doc="perceel of the decided code"),
     Field("code_unit", "str", derived=True, doc="catalogue unit of the decided code"),

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
+import zorgregels.catalogue.eligibility as eligibility
 import zorgregels.catalogue.ijw as ijw
 import zorgregels.catalogue.layers as layers
 from zorgregels.catalogue.bases import resolve_bases
@@ -321,6 +322,11 @@ class _Loader:
         parser = Parser(vocab)
         tables = [t for t in (self._table(parser, codes, ladder, *rt) for rt in raw_tables) if t]
         rules = [r for r in (self._rule(parser, *rr) for rr in raw_rules) if r]
+        for cid, (name, data, path) in code_where.items():  # a code's own conditions, as rules
+            for r, sub in eligibility.code_rules(codes[cid]):
+                rule = self._rule(parser, name, data, path + sub, r) \
+                    if claim("rule", r.id, name, data, path + sub) else None
+                rules += [rule] if rule else []
         for error in layers.tightening_errors(rules, raw_rules, self.national_files):
             self.error(*error.args, rule=error.rule)
         grounds = {g.id: g for g in (self._ground(parser, *rg) for rg in raw_grounds) if g}
@@ -461,8 +467,9 @@ class _Loader:
             return v
         return to_fact_value(FIELDS[field], value)
 
-    def _rule(self, parser: Parser, name: str, data: LocDict, i: int, r: Any) -> ParsedRule | None:
-        base = ("rules", i)
+    def _rule(self, parser: Parser, name: str, data: LocDict, i: int | tuple[Any, ...],
+              r: Any) -> ParsedRule | None:
+        base = ("rules", i) if isinstance(i, int) else i  # a path: a rule a code declares
         ok = True
         try:
             cond = parser.parse(r.when, base + ("when",))

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from zorgregels.catalogue.fields import FREQUENCIES, PROVIDER_TYPES, REFERRER_TYPES, UNITS
+from zorgregels.catalogue.fields import FREQUENCIES, PROVIDER_TYPES, REFERRER_TYPES, UNITS, CareForm
 
 FORMAT_VERSION = 1
 
@@ -29,6 +29,7 @@ Check = Literal[
     "perceel_fit",
     "perceel_direction",
     "code_fit",
+    "eligibility",
     "provider_type",
     "tariff",
     "dates",
@@ -157,6 +158,40 @@ class Norm(Strict):
         return self
 
 
+class EligibilityCondition(Strict):
+    """A condition of one code (e.g. dyslexia care EED: primary-school pupils from 7). The loader
+    compiles it into an ordinary rule of check ``eligibility``, id
+    ``eligibility.<code, lower case>.<id>``, that fires for a decision on the code when ``holds``
+    does not hold; the fields ``holds`` reads are the rule's ``requires``."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    holds: Any = Field(description="condition a decision on the code must meet")
+    message: str = Field(description="Dutch, states facts; {field} inserts a value")
+    basis: str
+    severity: Severity = "error"
+
+
+class DurationLimit(Strict):
+    """How long one decision on a code may run, and when it is reviewed (in calendar months,
+    ``duration_months``). Compiled into rules of check ``eligibility``:
+    ``eligibility.<code>.max_duration`` (longer than ``max_months``) and
+    ``eligibility.<code>.review`` (info: longer than ``review_months``)."""
+
+    max_months: int | None = Field(None, ge=1, description="a decision runs at most this many months")
+    review_months: int | None = Field(None, ge=1, description="a decision running longer is reviewed within this term")
+    severity: Severity = Field("error", description="severity of exceeding max_months")
+    basis: str
+
+    @model_validator(mode="after")
+    def _some(self) -> DurationLimit:
+        if self.max_months is None and self.review_months is None:
+            raise ValueError("geef max_months, review_months of beide")
+        if self.max_months is not None and self.review_months is not None \
+                and self.review_months > self.max_months:
+            raise ValueError("review_months ligt na max_months")
+        return self
+
+
 class Code(Strict):
     id: str = Field(description="product code of the region's list: NN[A|B]NN (national form) or the "
                               "region's own code (capitals, digits, inner hyphens)")
@@ -177,6 +212,12 @@ class Code(Strict):
     waiting_weeks: int | None = Field(None, ge=0)
     satisfaction: Dec | None = Field(None, description="client satisfaction, 1-10")
     description: str | None = None
+    care_form: CareForm | None = Field(None, description="form of care: foster_care, residential, mental_health, ...")
+    wlz_covered: bool = Field(
+        False, description="help the Wlz covers (stay and treatment for a lasting disability; Jeugdwet art. 1.2 lid 1)"
+    )
+    eligibility: list[EligibilityCondition] = Field(default_factory=list, description="the code's own conditions")
+    duration: DurationLimit | None = None
 
     @field_validator("id")
     @classmethod
@@ -291,6 +332,8 @@ __all__ = [
     "BudgetCeiling",
     "Code",
     "Domain",
+    "DurationLimit",
+    "EligibilityCondition",
     "Ground",
     "LadderLevel",
     "Norm",

@@ -26,8 +26,21 @@ import polars as pl
 
 from zorgregels.catalogue import ijw
 from zorgregels.catalogue.catalogue import Catalogue
-from zorgregels.catalogue.fields import FREQUENCIES, PROVIDER_TYPES, SCALE, UNITS
+from zorgregels.catalogue.fields import (
+    CLOSED_CARE_ORDERS,
+    FREQUENCIES,
+    PROVIDER_TYPES,
+    SCALE,
+    UNITS,
+)
 from zorgregels.core.exprs import INDEX, as_date, half_up_div
+from zorgregels.core.periods import (
+    HALF_YEAR_MONTHS,
+    months_spanned,
+    months_spanned_expr,
+    within_months,
+    within_months_expr,
+)
 from zorgregels.core.tariffs import volume_norm_factor, volume_norm_pct
 
 #: scaled volumes beyond this are computed by the scalar form (no int64 overflow)
@@ -193,7 +206,12 @@ def _tariff(v: Values, b: CaseBasis) -> Any:
 
 
 def _years(b: BatchBasis) -> pl.Expr:
-    born, ref = as_date(pl.col("birth_date")), as_date(pl.col("__ref"))
+    return _years_expr("__ref")
+
+
+def _years_expr(on: str) -> pl.Expr:
+    """``years_between(birth_date, on)`` for a batch."""
+    born, ref = as_date(pl.col("birth_date")), as_date(pl.col(on))
     before_birthday = ((ref.dt.month() < born.dt.month())
                        | ((ref.dt.month() == born.dt.month()) & (ref.dt.day() < born.dt.day())))
     return (ref.dt.year().cast(pl.Int64) - born.dt.year().cast(pl.Int64)
@@ -312,6 +330,45 @@ def _list_category_expr(b: BatchBasis) -> pl.Expr:
         pl.coalesce(_gather(b.table.category, pl.Utf8()), pl.col("code").str.slice(0, DEFAULT_CATEGORY_CHARS)))
 
 
+# ------------------------------------------------------------------ legal edges (issue 10)
+
+
+def _code_declared(name: str, attr: str, dtype: pl.DataType) -> Derivation:
+    """A declaration of the decided code (its ``id``, ``care_form``, ``wlz_covered``), gathered
+    from the catalogue's codes in the code table's order."""
+    def scalar(v: Values, b: CaseBasis) -> Any:
+        return getattr(v["__code"], attr) if v.get("__code") is not None else None
+
+    return Derivation(name, ("__code",), scalar, lambda b: _gather(
+        [getattr(b.catalogue.codes[c], attr) for c in b.table.codes], dtype))
+
+
+#: the derived facts of the legal edges, each its own entry (appended to ``DERIVATIONS``)
+LEGAL_DERIVATIONS: tuple[Derivation, ...] = (
+    _code_declared("code_id", "id", pl.Utf8()),
+    _code_declared("code_care_form", "care_form", pl.Utf8()),
+    _code_declared("code_wlz_covered", "wlz_covered", pl.Boolean()),
+    Derivation("closed_care_authorisation", ("court_orders", "court_authorisation"),
+               lambda v, b: bool(set(v.get("court_orders") or ()) & set(CLOSED_CARE_ORDERS))
+               or v.get("court_authorisation") is True,
+               lambda b: pl.col("court_orders").list.eval(pl.element().is_in(list(CLOSED_CARE_ORDERS)))
+               .list.any().fill_null(False) | pl.col("court_authorisation").fill_null(False)),
+    Derivation("age_at_end", ("birth_date", "end_date"),
+               lambda v, b: years_between(v["birth_date"], v["end_date"])
+               if {"birth_date", "end_date"} <= v.keys() else None,
+               lambda b: _years_expr("end_date")),
+    Derivation("resumed_within_half_year", ("previous_care_end_date", "__ref"),
+               lambda v, b: within_months(v["__ref"], v["previous_care_end_date"], HALF_YEAR_MONTHS)
+               if "previous_care_end_date" in v else None,
+               lambda b: within_months_expr(pl.col("__ref"), pl.col("previous_care_end_date"),
+                                            HALF_YEAR_MONTHS)),
+    Derivation("duration_months", ("start_date", "end_date"),
+               lambda v, b: months_spanned(v["start_date"], v["end_date"])
+               if {"start_date", "end_date"} <= v.keys() and v["end_date"] >= v["start_date"] else None,
+               lambda b: months_spanned_expr(pl.col("start_date"), pl.col("end_date"))),
+)
+
+
 def _both(*names: str) -> pl.Expr:
     return pl.all_horizontal([pl.col(n).is_not_null() for n in names])
 
@@ -371,7 +428,7 @@ DERIVATIONS: tuple[Derivation, ...] = (
     Derivation("volume_norm_pct", ("volume", "frequency", "unit", "duration_days", "__code"),
                _volume_pct, _volume_pct_expr),
     Derivation("volume_band", ("volume_norm_pct", "__code"), _band_scalar, _band_expr),
-)
+) + LEGAL_DERIVATIONS
 
 
 def layers(derivations: tuple[Derivation, ...]) -> tuple[tuple[Derivation, ...], ...]:
@@ -422,5 +479,5 @@ def derive_columns(frame: pl.DataFrame, catalogue: Catalogue, table: CodeTable,
     return frame.drop(STEPS)
 
 
-__all__ = ["DERIVATIONS", "BatchBasis", "CaseBasis", "CodeTable", "Derivation", "derive_case",
-           "derive_columns", "layers", "years_between"]
+__all__ = ["DERIVATIONS", "LEGAL_DERIVATIONS", "BatchBasis", "CaseBasis", "CodeTable", "Derivation",
+           "derive_case", "derive_columns", "layers", "years_between"]

@@ -140,6 +140,9 @@ def parse_value(name: str, value: Any) -> Any:
     if t == "list":
         items = value if isinstance(value, (list, tuple)) else str(value).split(";")
         out = [str(i).strip() for i in items if i is not None and str(i).strip()]
+        unknown = [i for i in out if f.values and i not in f.values]
+        if unknown:
+            raise ValueError(f"onbekend: {', '.join(unknown)} (bekend: {', '.join(f.values or ())})")
         return out or None
     text = str(value).strip()
     if name in ("referrer_type", "unit") and text.isdigit() and len(text) == 1:

@@ -73,6 +73,7 @@ BOOL_LABELS = {
     "safety_concern": ("zorgen over veiligheid", "geen zorgen over veiligheid"),
     "out_of_home": ("verblijf buiten huis", "thuis wonend"),
     "court_authorisation": ("machtiging gesloten jeugdhulp", "geen machtiging"),
+    "closed_care_authorisation": ("machtiging gesloten jeugdhulp", "geen machtiging gesloten jeugdhulp"),
     "wlz_indication": ("Wlz-indicatie", "geen Wlz-indicatie"),
     "extended_care": ("verlengde jeugdhulp", "geen verlengde jeugdhulp"),
 }
