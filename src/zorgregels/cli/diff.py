@@ -7,6 +7,7 @@ Exit code 0 when the comparison is written, 2 on bad input or usage.
 from __future__ import annotations
 
 import argparse
+import os
 
 from zorgregels.api import Engine
 from zorgregels.cli.args import add_force
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {pair}: {n}")
     for check, v in s["per_check"].items():
         print(f"  {check}: +{v['appeared']} / -{v['disappeared']}")
-    print(f"rapport: {args.out}/diff.html")
+    print(f"rapport: {os.path.join(args.out, 'diff.html')}")
     return 0
 
 

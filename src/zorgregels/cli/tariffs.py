@@ -1,12 +1,13 @@
 """``zorgregels tariffs``: the referrers' overview of codes, tariffs per 3 months and care questions.
 
-    zorgregels tariffs --rules rules/ --as-of 2025-01-01 [--compare 2024-01-01] \\
+    zorgregels tariffs --rules rules/ [--as-of 2025-01-01] [--compare 2024-01-01] \\
         [--format text|md|csv|json|html] [--out FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from zorgregels.jobs.overview.output import FORMATS, render
 def run(args: argparse.Namespace) -> int:
 
     engine = Engine.from_path(args.rules)
-    table = engine.tariff_table(args.as_of, args.compare)
+    table = engine.tariff_table(args.as_of or dt.date.today(), args.compare)
     text = render(table, args.format)
     if args.out:
         out = Path(args.out)
@@ -40,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "toewijzingstabellen), eenheid en tarief, norm, tarief en directe uren per behandeling "
         "van 3 maanden, wachttijd, methodieken en geldigheid.")
     p.add_argument("--rules", default="rules", help="map met de regelbestanden (standaard: rules)")
-    p.add_argument("--as-of", type=iso_date, required=True, help="peildatum JJJJ-MM-DD")
+    p.add_argument("--as-of", type=iso_date, default=None,
+                   help="peildatum JJJJ-MM-DD (standaard: vandaag)")
     p.add_argument("--compare", type=iso_date, default=None,
                    help="vergelijkingsdatum: verschil in tarief per code (indexatie)")
     p.add_argument("--format", choices=FORMATS, default="text", help="uitvoerformaat (standaard: text)")

@@ -7,12 +7,13 @@ Exit code 0 when no finding has severity error, 1 when one has, 2 on bad input o
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from typing import Any
 
 from zorgregels.api import Engine
-from zorgregels.cli.args import add_force
+from zorgregels.cli.args import add_force, add_rules
 from zorgregels.diagnostics import CatalogueError, InputError
 from zorgregels.io.outdir import check_out_dir, protected_paths
 
@@ -75,8 +76,14 @@ def run(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     bar = None if args.quiet else ProgressBar()
+
+    def progress(name: str, i: int, n: int) -> None:
+        # the library's steps, then writing the report: one count from 0 to n + 1 ("klaar" last)
+        if bar is not None and i < n:
+            bar(name, i, n + 1)
+
     try:
-        report = engine.validate(args.paths, columns=args.columns, progress=bar)
+        report = engine.validate(args.paths, columns=args.columns, progress=progress)
     except InputError as exc:
         print(f"fout in de invoer: {exc}", file=sys.stderr)
         return 2
@@ -90,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     if bar:
         bar("klaar", 6, 6)
     print(summary_table(report.summary))
-    print(f"rapport: {args.out}/ (findings.jsonl, decisions.csv, summary.json, report.html)")
+    print(f"rapport: {os.path.join(args.out, '')} (findings.jsonl, decisions.csv, summary.json, report.html)")
     return 1 if report.has_errors else 0
 
 
@@ -100,7 +107,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Valideer besluiten tegen de regels; elk besluit naar de regels op zijn eigen "
         "besluitdatum. Schrijft findings.jsonl, decisions.csv, summary.json en report.html.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="bestanden of mappen met besluiten")
-    p.add_argument("--rules", required=True, help="map met de regels (YAML)")
+    add_rules(p)
     p.add_argument("--out", required=True, help="nieuwe map voor het rapport (of een die zorgregels eerder "
                    "schreef: die wordt in zijn geheel vervangen)")
     add_force(p)
