@@ -34,3 +34,17 @@ def test_tariffs_default_to_today(monkeypatch, capsys: pytest.CaptureFixture[str
     monkeypatch.chdir(ROOT)
     assert main(["tariffs", "--format", "text"]) == 0
     assert f"Peildatum {nl.date(dt.date.today())}" in capsys.readouterr().out
+
+
+def test_findings_jsonl_reads_with_default_settings(tmp_path: Path, monkeypatch):
+    """polars.read_ndjson infers types from the first 100 lines; a text column that is empty
+    there (``scope``: only the batch findings at the end have one) must still read."""
+    import polars as pl
+
+    monkeypatch.chdir(ROOT)
+    assert main(["validate", str(YEAR), "--out", str(tmp_path / "r"), "-q"]) == 1
+    findings = pl.read_ndjson(tmp_path / "r" / "findings.jsonl")
+    assert findings.height > 500 and findings.schema["scope"] == pl.Utf8
+    scoped = findings.filter(pl.col("scope") != "")
+    assert scoped.height and set(scoped["check"].to_list()) == {"budget_ceiling"}
+    assert findings.filter(pl.col("scope") == "")["decision_id"].str.len_chars().min() > 0
