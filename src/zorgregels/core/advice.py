@@ -27,6 +27,7 @@ from zorgregels.core.derived import (
     CaseBasis,
     CodeTable,
     Derivation,
+    layer_exprs,
     layers,
 )
 
@@ -95,13 +96,8 @@ def derive_advice_columns(frame: pl.DataFrame, catalogue: Catalogue,
                                applies.alias("__advice"))
     for layer in ADVICE_LAYERS:
         basis = BatchBasis(catalogue, table, None, frame)
-        columns = []
-        for d in layer:
-            e = d.expr(basis)
-            if d.given_wins:
-                e = pl.coalesce(c(d.name), e)
-            columns.append(pl.when(c("__advice")).then(e).otherwise(c(d.name)).alias(d.name))
-        frame = frame.with_columns(columns)
+        frame = frame.with_columns(pl.when(c("__advice")).then(e).otherwise(c(name)).alias(name)
+                                   for name, e in layer_exprs(layer, basis))
     return frame.drop("__code", "__advice")
 
 

@@ -469,15 +469,19 @@ def derive_columns(frame: pl.DataFrame, catalogue: Catalogue, table: CodeTable,
     own decision date, ``as_of`` for rows without one)."""
     for layer in LAYERS:
         basis = BatchBasis(catalogue, table, as_of, frame)
-        columns = []
-        for d in layer:
-            e = d.expr(basis)
-            if d.given_wins:
-                e = pl.coalesce(pl.col(d.name), e)
-            columns.append(e.alias(d.name))
-        frame = frame.with_columns(columns)
+        frame = frame.with_columns(e.alias(name) for name, e in layer_exprs(layer, basis))
     return frame.drop(STEPS)
 
 
+def layer_exprs(layer: tuple[Derivation, ...], basis: BatchBasis) -> list[tuple[str, pl.Expr]]:
+    """Each derivation of one layer as its expression (a given value wins where it may), for
+    ``derive_columns`` and for the advice, which applies the same layers to the advised code."""
+    out = []
+    for d in layer:
+        e = d.expr(basis)
+        out.append((d.name, pl.coalesce(pl.col(d.name), e) if d.given_wins else e))
+    return out
+
+
 __all__ = ["DERIVATIONS", "LEGAL_DERIVATIONS", "BatchBasis", "CaseBasis", "CodeTable", "Derivation",
-           "derive_case", "derive_columns", "layers", "years_between"]
+           "derive_case", "derive_columns", "layer_exprs", "layers", "years_between"]
