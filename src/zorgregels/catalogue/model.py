@@ -39,7 +39,29 @@ Check = Literal[
 ]
 #: the fixed check vocabulary of domain.md §5 (a region adds rules, never checks)
 CHECKS: tuple[str, ...] = get_args(Check)
+#: what a user reads for each check (reports, evaluate, letters); the id stays beside it
+CHECK_TITLES: dict[str, str] = {
+    "input": "Invoer",
+    "referrer": "Verwijzer",
+    "age": "Leeftijd",
+    "wlz": "Wet langdurige zorg",
+    "explanatory_analysis": "Verklarende analyse",
+    "closed_care": "Gesloten jeugdhulp",
+    "perceel_fit": "Past het perceel bij de vraag",
+    "perceel_direction": "Richting tussen percelen",
+    "code_fit": "Past de code bij de vraag",
+    "eligibility": "Voorwaarden van de code",
+    "provider_type": "Soort aanbieder",
+    "tariff": "Tarief en omvang",
+    "dates": "Termijnen en data",
+    "budget_ceiling": "Budgetplafond",
+    "sequential_help": "Opeenvolgende hulp",
+    "transparency": "Transparantie van de afwijzing",
+}
+assert set(CHECK_TITLES) == set(CHECKS)
 Severity = Literal["error", "warning", "info"]
+#: the severities in Dutch
+SEVERITY_LABELS: dict[str, str] = {"error": "fout", "warning": "waarschuwing", "info": "info"}
 HitPolicy = Literal["unique", "first", "collect"]
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -257,6 +279,9 @@ class Rule(Strict):
     actual: str | None = Field(None, description="field holding the actual value, for the finding")
     tightens: str | None = Field(
         None, description="id of a national rule this region rule tightens (same check, own basis)"
+    )
+    remedy: str | None = Field(
+        None, description="Dutch: what to do about a finding of this rule ('wat te doen')"
     )
 
 

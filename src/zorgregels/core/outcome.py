@@ -19,6 +19,9 @@ import polars as pl
 from zorgregels.core.results import Outcome
 
 Verdict = Literal["ok", "warning", "error", "incomplete"]
+#: the verdicts in Dutch (reports); the English value stays the key in every file
+VERDICT_LABELS: dict[str, str] = {"ok": "in orde", "warning": "waarschuwing", "error": "fout",
+                                  "incomplete": "onvolledig"}
 #: a state of the evaluation itself: inputs the tables lacked, a table conflict, a table gap
 Signal = Literal["missing", "conflict", "gap"]
 Severity = Literal["error", "warning", "info"]
