@@ -1,5 +1,6 @@
-"""``zorgregels diff OLD_RULES NEW_RULES --decisions FILE... --out DIR``: what a rule change
+"""``zorgregels diff [OLD_RULES] NEW_RULES --decisions FILE... --out DIR``: what a rule change
 would do to a batch of decisions (verdicts, findings, 3-month cost, per check and municipality).
+OLD_RULES defaults to ``rules``, the default of ``--rules`` of the other commands.
 
 Exit code 0 when the comparison is written, 2 on bad input or usage.
 """
@@ -10,7 +11,7 @@ import argparse
 import os
 
 from zorgregels.api import Engine
-from zorgregels.cli.args import add_force
+from zorgregels.cli.args import DEFAULT_RULES, add_force
 from zorgregels.io.outdir import check_out_dir, protected_paths
 from zorgregels.jobs.diff import diff
 from zorgregels.jobs.diff.report import money_line
@@ -24,6 +25,8 @@ def run(args: argparse.Namespace) -> int:
     report = diff(old, new, list(args.decisions), columns=args.columns)
     report.write(args.out, force=args.force, protect=protect)
     s = report.summary
+    total = s["rule_changes"]["total"]
+    print(f"{total} wijziging{'en' if total != 1 else ''} in de regels" if total else "Geen wijzigingen in de regels.")
     print(f"{s['rows_in']} besluiten: {s['verdict_changed']} anders beoordeeld, "
           f"{s['findings_appeared']} bevindingen erbij, {s['findings_disappeared']} vervallen; "
           f"kosten per 3 maanden {money_line(s)}.")
@@ -37,8 +40,10 @@ def run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("diff", help="wat verandert een regelwijziging aan een jaar besluiten")
-    p.add_argument("old_rules")
-    p.add_argument("new_rules")
+    # one folder: the proposal, compared with the default rules folder (as --rules elsewhere)
+    p.add_argument("old_rules", nargs="?", default=DEFAULT_RULES,
+                   help=f"map met de huidige regels (standaard: {DEFAULT_RULES})")
+    p.add_argument("new_rules", help="map met de voorgestelde regels")
     p.add_argument("--decisions", nargs="+", required=True, help="besluitbestanden (CSV, JSONL, Parquet, iJw)")
     p.add_argument("--out", required=True, help="nieuwe map voor het rapport (of een die zorgregels eerder "
                    "schreef: die wordt in zijn geheel vervangen)")

@@ -2,14 +2,15 @@
 findings_disappeared.jsonl and a self-contained diff.html (no network, inline SVG).
 
 The JSON and the CSV keep their machine formats (euro as ``16073221.46``, cents as integers);
-the page writes money the Dutch way (``€ 16.073.221,46``).
+the page (``page.py``) writes money the Dutch way (``€ 16.073.221,46``). diff.json also holds
+``rule_changes``: what changed in the rules themselves (``rules_change.py``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,10 @@ import polars as pl
 from zorgregels.core import nl
 from zorgregels.core.columnar import INDEX
 from zorgregels.io.outdir import Protected, atomic_folder
-from zorgregels.render.charts import counts_chart
-from zorgregels.render.pages import render_page
+from zorgregels.jobs.diff.page import render_html
 
 FILES = ("diff.json", "decisions_changed.csv", "findings_appeared.jsonl",
          "findings_disappeared.jsonl", "diff.html")
-CHANGED_LIMIT = 2000
 
 
 @dataclass
@@ -35,6 +34,8 @@ class DiffReport:
     appeared: pl.DataFrame  # findings under the new rules that the old rules did not give
     disappeared: pl.DataFrame  # findings under the old rules that the new rules no longer give
     summary: dict[str, Any]
+    #: CBS code -> the municipality's name, from the region of both catalogues (the page)
+    municipality_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> pl.DataFrame:
@@ -60,44 +61,12 @@ def write_diff(report: DiffReport, out_dir: str | Path, *, force: bool = False,
         report.changed.drop(INDEX).write_csv(tmp / "decisions_changed.csv")
         report.appeared.drop(INDEX).write_ndjson(tmp / "findings_appeared.jsonl")
         report.disappeared.drop(INDEX).write_ndjson(tmp / "findings_disappeared.jsonl")
-        (tmp / "diff.html").write_text(render_html(report), encoding="utf-8")
+        (tmp / "diff.html").write_text(render_html(report.summary, report.changed, report.municipality_names),
+                                       encoding="utf-8")
     return Path(out_dir)
-
-
-def _euro(text: str | None, *, signed: bool = False) -> str:
-    """A summary amount (euro as text, '1885.52') as Dutch digits without '€': the column
-    header says (€)."""
-    return "" if text is None else nl.number(Decimal(text), 2, signed=signed)
 
 
 def money_line(summary: dict[str, object]) -> str:
     """'€ 16.073.221,46 -> € 16.119.322,06 (verschil +€ 46.100,60)': what the command prints."""
     old, new, delta = (Decimal(str(summary[k])) for k in ("cost_3m_old", "cost_3m_new", "cost_3m_delta"))
     return f"{nl.money(old)} -> {nl.money(new)} (verschil {nl.money(delta, signed=True)})"
-
-
-def render_html(report: DiffReport) -> str:
-    s = report.summary
-    tiles = [("besluiten", s["rows_in"]), ("anders beoordeeld", s["verdict_changed"]),
-             ("bevindingen erbij", s["findings_appeared"]),
-             ("bevindingen vervallen", s["findings_disappeared"]),
-             ("kosten per 3 maanden, oud", nl.money(Decimal(s["cost_3m_old"]))),
-             ("kosten per 3 maanden, nieuw", nl.money(Decimal(s["cost_3m_new"]))),
-             ("verschil", nl.money(Decimal(s["cost_3m_delta"]), signed=True))]
-    transitions = counts_chart("Oordeel oud → nieuw",
-                               sorted(s["verdict_transitions"].items(), key=lambda kv: -kv[1]),
-                               "#805ad5", empty="Geen besluit anders beoordeeld.")
-    per_check = [[c, v["appeared"], v["disappeared"]] for c, v in s["per_check"].items()]
-    per_municipality = [[m, v["verdict_changed"], v["findings_appeared"], v["findings_disappeared"],
-                         _euro(v["cost_3m_old"]), _euro(v["cost_3m_new"]),
-                         _euro(v["cost_3m_delta"], signed=True)]
-                        for m, v in s["per_municipality"].items()]
-    changed_frame = report.changed  # a filter over all decisions: computed once
-    changed = [[r["decision_id"], r["municipality"], r["verdict_old"], r["verdict_new"],
-                (r["appeared"] or "").replace(";", " "), (r["disappeared"] or "").replace(";", " "),
-                nl.number(Decimal(r["cost_3m_delta"]) / 100, 2, signed=True) if r["cost_3m_delta"] else ""]
-               for r in changed_frame.head(CHANGED_LIMIT).iter_rows(named=True)]
-    return render_page("diff.html.j2", summary=s, tiles=tiles,
-                       transitions=transitions, per_check=per_check,
-                       per_municipality=per_municipality, changed=changed,
-                       changed_total=changed_frame.height, limit=CHANGED_LIMIT)

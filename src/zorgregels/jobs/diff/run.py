@@ -2,8 +2,9 @@
 
 A region that considers a rule change (seed 000 asks to revisit the one-way referral between
 perceel 1 and 2) runs last year's decisions through the current and the proposed rules and
-sees, per decision, check and municipality, which verdicts change, which findings appear and
-disappear, and what the decisions cost per 3 months at each catalogue's tariffs.
+sees first what changed in the rules themselves (``rules_change``: codes, tariffs, table rows,
+rules), then per decision, check and municipality, which verdicts change, which findings appear
+and disappear, and what the decisions cost per 3 months at each catalogue's tariffs.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from zorgregels.io.columns import SOURCE, SOURCE_ROW
 from zorgregels.io.frame import Records, frame_records
 from zorgregels.io.privacy import SEALED, mask_bsns_frame, mask_bsns_in
 from zorgregels.jobs.diff.report import DiffReport
+from zorgregels.jobs.diff.rules_change import rule_changes
 from zorgregels.jobs.validate import ValidationReport, validate
 from zorgregels.jobs.validate.cross import granted
 
@@ -89,8 +91,12 @@ def diff(old: CoreEngine, new: CoreEngine, records: Records, *, columns: str | P
                  .sort(INDEX))
     # the findings come masked from validate; the decision ids and municipalities from the input
     decisions = mask_bsns_frame(decisions)
-    summary = mask_bsns_in(_summary(decisions, appeared, disappeared, a, b), keep=SEALED)
-    return DiffReport(decisions=decisions, appeared=appeared, disappeared=disappeared, summary=summary)
+    summary = _summary(decisions, appeared, disappeared, a, b)
+    summary["rule_changes"] = rule_changes(old.catalogue, new.catalogue)
+    summary = mask_bsns_in(summary, keep=SEALED)
+    names = {m.code: m.name for cat in (old.catalogue, new.catalogue) for m in cat.region.municipalities}
+    return DiffReport(decisions=decisions, appeared=appeared, disappeared=disappeared, summary=summary,
+                      municipality_names=names)
 
 
 def _euro(cents: int | float | Decimal | None) -> str | None:

@@ -67,6 +67,12 @@ FIELD_LABELS = {
     "age": "leeftijd",
     "referrer_type": "verwijzer",
     "current_perceel": "huidig perceel",
+    # read in rules and table outputs (diff.html)
+    "outcome": "uitkomst",
+    "advised_code": "geadviseerde code",
+    "allowed_codes": "passende codes",
+    "volume_norm_pct": "omvang in % van de norm",
+    "provider_type": "soort aanbieder",
 }
 BOOL_LABELS = {
     "crisis": ("crisis", "geen crisis"),
@@ -379,14 +385,23 @@ def _add_compare(row: TariffRow, catalogue: Catalogue, code: Code, compare: dt.d
     if row.tariff is None:
         row.compare_reason = row.reason
         return
-    row.change = row.tariff - t.amount
-    if t.amount != 0:
-        row.change_pct = round_half_up(Fraction(row.change) * 100 / exact(t.amount), 2)
-    else:
+    row.change, row.change_pct, row.change_3m = tariff_change(t.amount, row.tariff, row.compare_tariff_3m,
+                                                              row.tariff_3m)
+    if t.amount == 0:
         row.compare_reason = "tarief op de vergelijkingsdatum is 0: geen percentage"
-    if row.tariff_3m is not None and row.compare_tariff_3m is not None:
-        row.change_3m = round_money(row.tariff_3m - row.compare_tariff_3m)
+
+
+def tariff_change(old: Decimal | None, new: Decimal | None, old_3m: Decimal | None,
+                  new_3m: Decimal | None) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """From an old to a new tariff: the change per unit, in percent of the old one (two decimals,
+    none when the old one is 0) and per 3-month treatment; None where a side is missing. The one
+    old -> new arithmetic, of ``tariffs --compare`` and of ``diff``."""
+    change = new - old if old is not None and new is not None else None
+    pct = (round_half_up(Fraction(change) * 100 / exact(old), 2)
+           if change is not None and old else None)
+    change_3m = round_money(new_3m - old_3m) if new_3m is not None and old_3m is not None else None
+    return change, pct, change_3m
 
 
 __all__ = ["CareQuestion", "TariffRow", "TariffTable", "care_questions", "norm_text",
-           "render_condition", "tariff_table"]
+           "render_condition", "tariff_change", "tariff_table"]
