@@ -141,6 +141,21 @@ def format_message(template: str, fact: Mapping[str, Any], advice: bool = False)
     return text(parse(template))
 
 
+def fields_shown(template: str, fact: Mapping[str, Any]) -> list[str]:
+    """The facts a message shows for one case: its placeholders outside conditional parts, and
+    the fact and placeholders of each conditional part that shows (the reasons it names)."""
+    out: list[str] = []
+    for p in parse(template):
+        if isinstance(p, Slot):
+            names = [p.field]
+        elif isinstance(p, Part) and _part_shows(p, display(p.field, fact.get(p.field))):
+            names = [p.field, *(s.field for s in p.body if isinstance(s, Slot))]
+        else:
+            continue
+        out += [n for n in names if n not in out]
+    return out
+
+
 def _part_expr(part: Part, name: str) -> pl.Expr:
     """``_part_shows`` for a batch: never null."""
     f = FIELDS.get(name)
@@ -242,6 +257,6 @@ def invalid_value_message_expr(name: str, reason: pl.Expr) -> pl.Expr:
 
 
 __all__ = ["ADVICE_NAMES", "ADVICE_PREFIX", "EMPTY", "PLACEHOLDER", "conflict_message", "conflict_message_expr", "display",
-           "display_expr", "format_message", "gap_message", "gap_message_expr",
+           "display_expr", "fields_shown", "format_message", "gap_message", "gap_message_expr",
            "invalid_value_message", "invalid_value_message_expr", "message_expr",
            "missing_message", "missing_message_expr"]
