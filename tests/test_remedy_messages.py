@@ -30,6 +30,7 @@ from zorgregels.core.findings import SCHEMA
 from zorgregels.core.messages import fields_shown, format_message, message_expr
 from zorgregels.core.results import FINDING_COLUMNS, REMEDY_LABEL
 from zorgregels.io.frame import text_frame
+from zorgregels.jobs.validate.cross import CROSS_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2025, 6, 1)
@@ -141,6 +142,13 @@ def test_the_engine_own_findings_say_what_to_do_too(engine: Engine) -> None:
     own = [f for f in d.findings if f.rule in ("input.missing", "input.invalid_value")]
     assert {f.rule for f in own} == {"input.missing", "input.invalid_value"}
     assert all(f.remedy for f in own)
+
+
+def test_the_cross_decision_checks_say_what_to_do_for_the_report() -> None:
+    assert set(CROSS_KINDS) == {"dates.ijw_no_stacking", "sequential_help.providers_in_sequence",
+                                "budget_ceiling.exceeded"}
+    for kind in CROSS_KINDS.values():
+        assert kind.remedy and kind.remedy.endswith("."), kind.rule
 
 
 def test_a_batch_keeps_the_remedy_out_of_its_findings(tmp_path: Path) -> None:
