@@ -30,6 +30,7 @@ from zorgregels.core.findings import SCHEMA
 from zorgregels.core.messages import fields_shown, format_message, message_expr
 from zorgregels.core.results import FINDING_COLUMNS, REMEDY_LABEL
 from zorgregels.io.frame import text_frame
+from zorgregels.jobs.cases import load_cases
 from zorgregels.jobs.validate.cross import CROSS_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -330,3 +331,49 @@ def test_conditional_parts_read_the_same_for_one_case_and_a_batch(facts: list[di
         assert ("geen crisis" in m) == (f["crisis"] is False)
         assert ("in gedrag" in m) == bool(f["domains"]) and ("leeg" in m) == (not f["domains"])
         assert ("geen school" in m) == (f["school_level"] is None)
+
+
+def _case_input(file: str, name: str) -> dict[str, Any]:
+    case = next(c for c in load_cases(ROOT / "fixtures" / "cases" / file, ROOT) if c.name == name)
+    return dict(case.input)
+
+
+@pytest.mark.parametrize("extra, shown, hidden", [
+    ({}, "Het besluit legt geen verlengde jeugdhulp vast.", "eindigde op"),
+    ({"previous_care_end_date": "2023-06-01"}, "De vorige jeugdhulp eindigde op 2023-06-01, meer dan een "
+     "half jaar voor de start.", "legt geen verlengde jeugdhulp vast"),
+])
+def test_foster_care_over_21_names_the_alternative_that_holds(
+        engine: Engine, columnar: ColumnarEvaluator, extra: dict[str, Any], shown: str, hidden: str) -> None:
+    record = {**_case_input("legal.yaml", "age: pleegzorg voor een 21-jarige zonder verlengde jeugdhulp"), **extra}
+    one, batch = _messages(engine, columnar, record, "age.foster_care_over_21")
+    assert one == batch and len(one) == 1
+    assert shown in one[0] and hidden not in one[0]
+
+
+@pytest.mark.parametrize("extra, shown", [
+    ({"school_level": "vo"}, "de vastgelegde schoolsoort is vo."),
+    ({"school_level": None}, "het besluit legt geen schoolsoort vast."),
+])
+def test_a_code_condition_names_the_recorded_fact_or_its_absence(
+        engine: Engine, columnar: ColumnarEvaluator, extra: dict[str, Any], shown: str) -> None:
+    record = {**_case_input("legal.yaml", "eligibility: dyslexiezorg voor een basisschoolleerling van 9 "
+                            "met leerlingdossier"), **extra}
+    one, batch = _messages(engine, columnar, record, "eligibility.54b03.primary_school")
+    assert one == batch and len(one) == 1 and one[0].endswith(shown)
+    assert "(leeg)" not in one[0]
+
+
+@pytest.mark.parametrize("request_date, decision_date, text", [
+    (None, 739000, "De beslistermijn is niet te toetsen. De aanvraagdatum ontbreekt."),
+    (739000, None, "De beslistermijn is niet te toetsen. De besluitdatum ontbreekt."),
+    (None, None, "De beslistermijn is niet te toetsen. De aanvraagdatum ontbreekt. De besluitdatum ontbreekt."),
+])
+def test_the_audit_names_the_date_that_is_missing_not_the_one_that_is_there(
+        engine: Engine, request_date: int | None, decision_date: int | None, text: str) -> None:
+    rule = next(r for r in compile_audit(engine.catalogue).rules if r.id == "transparency.decision_term.dates_missing")
+    fact = {"request_date": request_date, "decision_date": decision_date}
+    assert holds(rule.cond, {**fact, "outcome": "rejected", "light_help": True})
+    assert format_message(rule.message, fact) == text
+    frame = pl.DataFrame([fact], schema={"request_date": pl.Int32, "decision_date": pl.Int32})
+    assert frame.select(message_expr(rule.message))[0, 0] == text
