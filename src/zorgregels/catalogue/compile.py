@@ -17,8 +17,7 @@ from typing import Any
 
 from zorgregels.catalogue.catalogue import Catalogue, ParsedGround, ParsedRule, ParsedTable, Source
 from zorgregels.catalogue.conditions import All, Cmp, Cond, fields_of
-from zorgregels.catalogue.fields import FIELDS
-from zorgregels.catalogue.loader import PLACEHOLDER
+from zorgregels.catalogue.templates import problems
 from zorgregels.diagnostics import CatalogueError, Diagnostic, InputError
 
 #: the check whose rules only the transparency audit can make fire (domain.md §5, §6)
@@ -60,6 +59,8 @@ class CompiledRule:
     actual: str | None
     reads: tuple[str, ...]
     source: Source
+    #: what to do about a finding of the rule ('wat te doen'); shown with a single case's finding
+    remedy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,10 +108,14 @@ def _table(t: ParsedTable) -> CompiledTable:
 
 def _rule(r: ParsedRule) -> CompiledRule:
     rule = r.rule
+    wrong = problems(rule.message)
+    if wrong:
+        raise CatalogueError([Diagnostic(code="rule.message", message=f"regel {rule.id}: {w}",
+                                         file=r.source.file, line=r.source.line) for w in wrong])
     return CompiledRule(
         id=rule.id, check=rule.check, severity=rule.severity, message=rule.message,
         basis=rule.basis, cond=r.cond, requires=tuple(rule.requires), expected=rule.expected,
-        actual=rule.actual, reads=tuple(fields_of(r.cond)), source=r.source,
+        actual=rule.actual, reads=tuple(fields_of(r.cond)), source=r.source, remedy=rule.remedy,
     )
 
 
@@ -176,10 +181,9 @@ def compile_audit(cat: Catalogue) -> CompiledRules:
                          "(zie transparency.yaml van de regio); de audit kan niet worden uitgevoerd")
     for g in cat.grounds.values():
         for text in (g.ground.message or "", g.ground.review or ""):
-            unknown = [f for f in PLACEHOLDER.findall(text) if f not in FIELDS]
-            if unknown:
-                raise InputError(f"{g.source.file}:{g.source.line}: grond {g.id}: bericht noemt "
-                                 f"onbekend veld {', '.join(unknown)}")
+            wrong = problems(text)
+            if wrong:
+                raise InputError(f"{g.source.file}:{g.source.line}: grond {g.id}: {'; '.join(wrong)}")
     grounds = tuple(_ground(g, g.holds_when) for g in cat.grounds.values()
                     if g.holds_when is not None and not g.ground.forbidden)
     return CompiledRules(stages=(Stage(index=0, conditions=grounds), Stage(index=1, rules=criteria)),

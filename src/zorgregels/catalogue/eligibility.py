@@ -21,6 +21,12 @@ def rule_id(code: str, name: str) -> str:
     return f"{CHECK}.{code.lower().replace('-', '_')}.{name}"
 
 
+def condition_remedy(code: Code) -> str:
+    """What to do about a condition of a code that declares no ``remedy`` of its own."""
+    return (f"Controleer in het dossier of het besluit aan deze voorwaarde van code {code.id} "
+            "voldoet en leg het bewijs vast; voldoet het niet, kies dan een andere code.")
+
+
 def _rule(**fields: Any) -> Rule:
     return Rule.model_validate({"check": CHECK, **fields})
 
@@ -34,7 +40,8 @@ def code_rules(code: Code) -> list[tuple[Rule, tuple[Any, ...]]]:
     out: list[tuple[Rule, tuple[Any, ...]]] = []
     for i, cond in enumerate(code.eligibility):
         rule = _rule(id=rule_id(code.id, cond.id), severity=cond.severity, message=cond.message,
-                     basis=cond.basis, when={"code_id": code.id, "not": cond.holds, **NOT_REJECTED})
+                     basis=cond.basis, when={"code_id": code.id, "not": cond.holds, **NOT_REJECTED},
+                     remedy=cond.remedy or condition_remedy(code))
         out.append((rule, ("eligibility", i)))
     limit = code.duration
     if limit is not None and limit.max_months is not None:
@@ -44,6 +51,8 @@ def code_rules(code: Code) -> list[tuple[Rule, tuple[Any, ...]]]:
                      f"{{end_date}}); code {code.id} wordt voor ten hoogste {limit.max_months} "
                      "maanden toegekend."),
             basis=limit.basis, actual="duration_months",
+            remedy=(f"Kort de looptijd in tot ten hoogste {limit.max_months} maanden; is daarna "
+                    "meer hulp nodig, evalueer dan eerst en neem een nieuw besluit."),
             when={"code_id": code.id, "duration_months": {"greater_than": limit.max_months},
                   **NOT_REJECTED})
         out.append((rule, ("duration", "max_months")))
@@ -54,6 +63,8 @@ def code_rules(code: Code) -> list[tuple[Rule, tuple[Any, ...]]]:
                      f"binnen {limit.review_months} maanden een evaluatie van intensiteit en duur "
                      "(tijdig afschalen)."),
             basis=limit.basis, actual="duration_months",
+            remedy=(f"Plan binnen {limit.review_months} maanden een evaluatie met jeugdige, ouders "
+                    "en aanbieder en leg de uitkomst vast in het dossier."),
             when={"code_id": code.id, "duration_months": {"greater_than": limit.review_months,
                                                        **({"at_most": limit.max_months}
                                                           if limit.max_months is not None else {})},
@@ -62,4 +73,4 @@ def code_rules(code: Code) -> list[tuple[Rule, tuple[Any, ...]]]:
     return out
 
 
-__all__ = ["CHECK", "code_rules", "rule_id"]
+__all__ = ["CHECK", "code_rules", "condition_remedy", "rule_id"]

@@ -191,6 +191,9 @@ class EligibilityCondition(Strict):
     message: str = Field(description="Dutch, states facts; {field} inserts a value")
     basis: str
     severity: Severity = "error"
+    remedy: str | None = Field(
+        None, description="Dutch: what to do when a decision does not meet the condition ('wat te doen')"
+    )
 
 
 class DurationLimit(Strict):

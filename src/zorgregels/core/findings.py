@@ -29,30 +29,43 @@ class Kind:
     rule: str
     check: str
     severity: Severity
+    #: what to do about it (a rule's ``remedy``); only a single case's finding carries it
+    remedy: str | None = None
 
     def finding(self, *, message: str, basis: str, expected: Any = None, actual: Any = None,
                 decision_id: str | None = None) -> Finding:
         """A finding of this kind for one case."""
         return Finding(rule=self.rule, check=self.check, severity=self.severity, message=message,
-                       basis=basis, expected=expected, actual=actual, decision_id=decision_id)
+                       basis=basis, expected=expected, actual=actual, decision_id=decision_id,
+                       remedy=self.remedy)
 
 
 #: the engine's own findings (a rule file's findings are of the kind ``of_rule`` gives)
-INVALID_VALUE = Kind("input.invalid_value", "input", "error")
-MISSING_INPUTS = Kind("input.missing", "input", "error")
-MALFORMED_ROW = Kind("input.malformed_row", "input", "error")
+INVALID_VALUE = Kind("input.invalid_value", "input", "error",
+                     "Corrigeer de waarde in de bron (het dossier of het bestand) zoals de melding "
+                     "vraagt en toets het besluit opnieuw.")
+MISSING_INPUTS = Kind("input.missing", "input", "error",
+                      "Vul de genoemde gegevens aan in het dossier of het bestand en toets het "
+                      "besluit opnieuw.")
+MALFORMED_ROW = Kind("input.malformed_row", "input", "error",
+                     "Herstel de regel in het bestand (kolommen, scheidingsteken, aanhalingstekens) "
+                     "en lees het bestand opnieuw in.")
+#: what to do about a gap or a conflict in a table: it is the rules that need work
+TABLE_REMEDY = ("Leg het besluit voor aan de beheerder van de regels: de tabel '{table}' moet "
+                "voor dit geval precies een uitkomst geven; beoordeel het geval intussen zelf.")
 
 
 def table_gap(table: CompiledTable) -> Kind:
-    return Kind(f"{table.id}.no_rule_matched", "code_fit", "error")
+    return Kind(f"{table.id}.no_rule_matched", "code_fit", "error", TABLE_REMEDY.format(table=table.name))
 
 
 def table_conflict(table: CompiledTable) -> Kind:
-    return Kind(f"{table.id}.conflict", "code_fit", "error")
+    return Kind(f"{table.id}.conflict", "code_fit", "error", TABLE_REMEDY.format(table=table.name))
 
 
 def of_rule(rule: CompiledRule) -> Kind:
-    return Kind(rule.id, rule.check, cast(Severity, rule.severity))  # the loader checked it
+    # the loader checked the severity
+    return Kind(rule.id, rule.check, cast(Severity, rule.severity), rule.remedy)
 
 #: the engine's order of the findings of one decision: by kind, then by position
 SEQ_MALFORMED = -1  # a row that could not be read at all

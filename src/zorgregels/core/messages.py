@@ -10,7 +10,6 @@ lists are joined with ", ".
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -19,10 +18,9 @@ import polars as pl
 from zorgregels.catalogue.compile import CompiledTable
 from zorgregels.catalogue.conditions import from_fact_value
 from zorgregels.catalogue.fields import FIELDS, SCALE
+from zorgregels.catalogue.templates import PLACEHOLDER, Part, Piece, Slot, Text, parse
 from zorgregels.core.exprs import iso_date
 
-#: a placeholder in a rule's message: ``{field}``
-PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 #: what a message shows for an absent value
 EMPTY = "(leeg)"
 MISSING_PREFIX = "Ontbrekende gegevens; zonder deze geven de regels geen advies: "
@@ -97,37 +95,98 @@ def display_expr(name: str, col: pl.Expr | None = None, style: Style = "message"
 # ------------------------------------------------------------------ a rule's message
 
 
+def _shown(v: Any) -> str:
+    """A fact value (as ``display`` gives it) as a message reads it."""
+    if v is None:
+        return EMPTY
+    if isinstance(v, bool):
+        return "ja" if v else "nee"
+    return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+
+
+def _part_shows(part: Part, v: Any) -> bool:
+    """Whether a conditional part shows for a fact value (as ``display`` gives it)."""
+    present = v is not None and v != []
+    if part.test == "absent":
+        return not present
+    if part.test == "equals":
+        return present and _shown(v) == part.value
+    return v is True if isinstance(v, bool) else present
+
+
 def format_message(template: str, fact: Mapping[str, Any], advice: bool = False) -> str:
-    """A rule's message with its placeholders filled from one case's fact. ``advice``: the rule
+    """A rule's message with its placeholders filled from one case's fact and its conditional
+    parts (``catalogue.templates``) kept where the case makes them true. ``advice``: the rule
     reads the advised code's facts (``core.advice.judges_advice``); on an advice the message
     then starts with ``ADVICE_PREFIX`` and ``{code}`` is the advised code."""
     on_advice = advice and bool(fact.get("on_advice"))
     if on_advice:
         template = ADVICE_PREFIX + template
 
-    def sub(m: re.Match[str]) -> str:
-        name = ADVICE_NAMES.get(m.group(1), m.group(1)) if on_advice else m.group(1)
-        v = display(name, fact.get(name))
-        if v is None:
-            return EMPTY
-        if isinstance(v, bool):
-            return "ja" if v else "nee"
-        return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+    def value(name: str) -> Any:
+        name = ADVICE_NAMES.get(name, name) if on_advice else name
+        return display(name, fact.get(name))
 
-    return PLACEHOLDER.sub(sub, template)
+    def text(pieces: Sequence[Piece]) -> str:
+        out: list[str] = []
+        for p in pieces:
+            if isinstance(p, Text):
+                out.append(p.text)
+            elif isinstance(p, Slot):
+                out.append(_shown(value(p.field)))
+            elif _part_shows(p, value(p.field)):
+                out.append(text(p.body))
+        return "".join(out)
+
+    return text(parse(template))
+
+
+def fields_shown(template: str, fact: Mapping[str, Any]) -> list[str]:
+    """The facts a message shows for one case: its placeholders outside conditional parts, and
+    the fact and placeholders of each conditional part that shows (the reasons it names)."""
+    out: list[str] = []
+    for p in parse(template):
+        if isinstance(p, Slot):
+            names = [p.field]
+        elif isinstance(p, Part) and _part_shows(p, display(p.field, fact.get(p.field))):
+            names = [p.field, *(s.field for s in p.body if isinstance(s, Slot))]
+        else:
+            continue
+        out += [n for n in names if n not in out]
+    return out
+
+
+def _part_expr(part: Part, name: str) -> pl.Expr:
+    """``_part_shows`` for a batch: never null."""
+    f = FIELDS.get(name)
+    if f is None:
+        return pl.lit(part.test == "absent")
+    col = pl.col(name)
+    present = col.is_not_null() & (col.list.len() > 0) if f.type == "list" else col.is_not_null()
+    if part.test == "absent":
+        return ~present.fill_null(False)
+    if part.test == "equals":
+        return (display_expr(name) == pl.lit(part.value)).fill_null(False)
+    return col.fill_null(False) if f.type == "bool" else present.fill_null(False)
 
 
 def _message_expr(template: str, names: Mapping[str, str]) -> pl.Expr:
-    parts: list[pl.Expr] = []
-    pos = 0
-    for m in PLACEHOLDER.finditer(template):
-        if m.start() > pos:
-            parts.append(pl.lit(template[pos:m.start()]))
-        name = names.get(m.group(1), m.group(1))
-        parts.append(display_expr(name).fill_null(EMPTY) if name in FIELDS else pl.lit(EMPTY))
-        pos = m.end()
-    if pos < len(template):
-        parts.append(pl.lit(template[pos:]))
+    def exprs(pieces: Sequence[Piece]) -> list[pl.Expr]:
+        parts: list[pl.Expr] = []
+        for p in pieces:
+            if isinstance(p, Text):
+                parts.append(pl.lit(p.text))
+                continue
+            name = names.get(p.field, p.field)
+            if isinstance(p, Slot):
+                parts.append(display_expr(name).fill_null(EMPTY) if name in FIELDS else pl.lit(EMPTY))
+            else:
+                body = exprs(p.body)
+                shown = pl.concat_str(body) if body else pl.lit("")
+                parts.append(pl.when(_part_expr(p, name)).then(shown).otherwise(pl.lit("")))
+        return parts
+
+    parts = exprs(parse(template))
     if not parts:
         return pl.lit("")
     return pl.concat_str(parts) if len(parts) > 1 else parts[0]
@@ -198,6 +257,6 @@ def invalid_value_message_expr(name: str, reason: pl.Expr) -> pl.Expr:
 
 
 __all__ = ["ADVICE_NAMES", "ADVICE_PREFIX", "EMPTY", "PLACEHOLDER", "conflict_message", "conflict_message_expr", "display",
-           "display_expr", "format_message", "gap_message", "gap_message_expr",
+           "display_expr", "fields_shown", "format_message", "gap_message", "gap_message_expr",
            "invalid_value_message", "invalid_value_message_expr", "message_expr",
            "missing_message", "missing_message_expr"]

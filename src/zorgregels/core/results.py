@@ -22,18 +22,28 @@ class Finding(BaseModel):
     expected: Any = None
     actual: Any = None
     decision_id: str | None = None
+    #: what to do about it ('wat te doen', the rule's ``remedy``); a single case's output only:
+    #: a batch's findings leave it out (``SINGLE_CASE_FIELDS``), its report looks it up by rule
+    remedy: str | None = None
 
 
+#: the ``Finding`` fields a batch's findings table leaves out (a text per row costs memory on a
+#: million rows; the rule id finds it)
+SINGLE_CASE_FIELDS = ("remedy",)
 #: what a finding of a batch adds: the file and row it comes from, or the group it covers
 #: (a budget ceiling covers a code, a municipality and a quarter)
 BATCH_FINDING_FIELDS = ("source", "row", "scope")
 #: the columns of a batch's findings (findings.jsonl): the decision, the ``Finding``'s own
 #: fields, then ``BATCH_FINDING_FIELDS``
 FINDING_COLUMNS: tuple[str, ...] = (
-    "decision_id", *(name for name in Finding.model_fields if name != "decision_id"),
+    "decision_id",
+    *(name for name in Finding.model_fields if name != "decision_id" and name not in SINGLE_CASE_FIELDS),
     *BATCH_FINDING_FIELDS,
 )
 
+
+#: how a person reads a finding's ``remedy``
+REMEDY_LABEL = "Wat te doen"
 
 #: ``NotEvaluable.reason`` on a care question: a rule of the decision itself, one about the
 #: advice that waits for facts the care question left out, or one about an advice not given
@@ -138,6 +148,8 @@ def render_decision(d: Decision) -> str:
             extra = f" [verwacht {_v(f.expected)}, feitelijk {_v(f.actual)}]"
         out.append(f"  {f.severity.upper():7} {f.check:20} {f.rule}: {f.message}{extra}")
         out.append(f"          grondslag: {f.basis}")
+        if f.remedy:
+            out.append(f"          {REMEDY_LABEL}: {f.remedy}")
     if not d.findings:
         out.append("  geen")
     if "code" not in d.facts:

@@ -26,9 +26,15 @@ STACKING_BASIS = ("iJw 3.2 OP259 / TR302 (geen stapeling: hetzelfde product niet
 SEQUENTIAL_BASIS = ("Participatieraad Zuid-Kennemerland/IJmond, Ongevraagd advies evaluatie "
                     "jeugdhulpverlening §2 (integrale hulp in samenhang in plaats van hulp van "
                     "verschillende aanbieders na elkaar)")
-NO_STACKING = Kind("dates.ijw_no_stacking", "dates", "error")
-SEQUENTIAL_HELP = Kind("sequential_help.providers_in_sequence", "sequential_help", "info")
-BUDGET_CEILING = Kind("budget_ceiling.exceeded", "budget_ceiling", "warning")
+# a remedy ('wat te doen') is never a column of the batch's findings; a report finds it by rule id
+NO_STACKING = Kind("dates.ijw_no_stacking", "dates", "error",
+                   "Beëindig de eerdere toewijzing of laat de nieuwe later ingaan, zodat ze niet overlappen.")
+SEQUENTIAL_HELP = Kind("sequential_help.providers_in_sequence", "sequential_help", "info",
+                       "Bespreek met de aanbieders of de hulp samen en tegelijk kan in plaats van na elkaar.")
+BUDGET_CEILING = Kind("budget_ceiling.exceeded", "budget_ceiling", "warning",
+                      "Bespreek de uitputting met de contractmanager; weiger geen noodzakelijke hulp om het plafond.")
+#: the cross-decision checks' kinds, by rule id
+CROSS_KINDS = {k.rule: k for k in (NO_STACKING, SEQUENTIAL_HELP, BUDGET_CEILING)}
 
 _OPEN_END = dt.date(9999, 12, 31).toordinal()
 
@@ -210,5 +216,5 @@ def _money(d: Decimal) -> str:
     return str(Decimal(d).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-__all__ = ["BUDGET_CEILING", "NO_STACKING", "SEQUENTIAL_HELP", "budget_ceiling", "current_allocations",
+__all__ = ["BUDGET_CEILING", "CROSS_KINDS", "NO_STACKING", "SEQUENTIAL_HELP", "budget_ceiling", "current_allocations",
            "evaluable", "granted", "no_stacking", "sequential_help", "withdrawn"]
