@@ -10,7 +10,7 @@ import argparse
 import os
 
 from zorgregels.api import Engine
-from zorgregels.cli.args import add_force
+from zorgregels.cli.args import EXIT_BAD_INPUT, EXIT_OK, add_command, add_force
 from zorgregels.io.outdir import check_out_dir, protected_paths
 from zorgregels.jobs.diff import diff
 from zorgregels.jobs.diff.report import money_line
@@ -32,16 +32,25 @@ def run(args: argparse.Namespace) -> int:
     for check, v in s["per_check"].items():
         print(f"  {check}: +{v['appeared']} / -{v['disappeared']}")
     print(f"rapport: {os.path.join(args.out, 'diff.html')}")
-    return 0
+    return EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("diff", help="wat verandert een regelwijziging aan een jaar besluiten")
-    p.add_argument("old_rules")
-    p.add_argument("new_rules")
-    p.add_argument("--decisions", nargs="+", required=True, help="besluitbestanden (CSV, JSONL, Parquet, iJw)")
-    p.add_argument("--out", required=True, help="nieuwe map voor het rapport (of een die zorgregels eerder "
+    p = add_command(sub, "diff", help="wat verandert een regelwijziging aan een jaar besluiten",
+                    description="Beoordeel dezelfde besluiten met de huidige en met de voorgestelde "
+                    "regels en laat zien wat er verandert: welke besluiten een ander oordeel "
+                    "krijgen, welke bevindingen erbij komen en vervallen, en het verschil in kosten "
+                    "per 3 maanden, per controle en per gemeente. Schrijft diff.json, decisions_changed.csv, "
+                    "findings_appeared.jsonl, findings_disappeared.jsonl en diff.html.",
+                    codes=(EXIT_OK, EXIT_BAD_INPUT), c0="de vergelijking is geschreven")
+    p.add_argument("old_rules", metavar="OUDE_REGELS", help="map met de huidige regels")
+    p.add_argument("new_rules", metavar="NIEUWE_REGELS", help="map met de voorgestelde regels")
+    p.add_argument("--decisions", nargs="+", required=True, metavar="PAD",
+                   help="besluitbestanden of mappen (CSV, JSON Lines, Parquet, iJw XML of zip)")
+    p.add_argument("--out", required=True, metavar="MAP",
+                   help="nieuwe map voor het rapport (of een die zorgregels eerder "
                    "schreef: die wordt in zijn geheel vervangen)")
     add_force(p)
-    p.add_argument("--columns", default=None, help="kolomkoppeling (YAML)")
+    p.add_argument("--columns", default=None, metavar="KOPPELING",
+                   help="kolomkoppeling (YAML: veld: kolom_in_export)")
     p.set_defaults(func=run)
