@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from zorgregels.cli import COMMANDS, build_parser, main
 from zorgregels.cli.args import ARGPARSE_NL, ARGPARSE_NL_PLURAL, DEFAULT_RULES, Parser
+from zorgregels.cli.validate import summary_table
 from zorgregels.core import nl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,3 +170,16 @@ def test_a_care_question_without_a_date_is_judged_today(tmp_path: Path, monkeypa
     assert f"peildatum {nl.date(dt.date.today())}" in capsys.readouterr().out
     help_text = subparsers()["evaluate"].format_help()
     assert "anders vandaag" in " ".join(help_text.split())
+
+
+def test_the_summary_in_the_terminal_is_dutch() -> None:
+    table = summary_table({
+        "by_check": {"tariff": {"error": 2, "warning": 1}, "code_fit": {"info": 4}},
+        "by_severity": {"error": 2, "warning": 1, "info": 4},
+        "verdicts": {"error": 2, "ok": 5, "incomplete": 1}, "rows_in": 8, "rows_reported": 8})
+    lines = table.splitlines()
+    assert lines[0].split() == ["controle", "fout", "waarschuwing", "info"]
+    assert lines[2].split() == ["Tarief", "en", "omvang", "2", "1", "0"]
+    assert lines[3].split()[:5] == ["Past", "de", "code", "bij", "de"]
+    assert "besluiten: 8 gelezen, 8 gerapporteerd (fout 2, in orde 5, onvolledig 1)" in table
+    assert "error" not in table and "tariff" not in table

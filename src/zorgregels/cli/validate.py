@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from zorgregels.api import Engine
+from zorgregels.catalogue.model import CHECK_TITLES, SEVERITY_LABELS
 from zorgregels.cli.args import (
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
@@ -21,9 +22,11 @@ from zorgregels.cli.args import (
     add_force,
     add_rules,
 )
+from zorgregels.core.outcome import VERDICT_LABELS
 from zorgregels.diagnostics import CatalogueError, InputError
 from zorgregels.io.outdir import check_out_dir, protected_paths
 
+SEVERITIES = ("error", "warning", "info")
 CROSS_RULES = ("budget_ceiling.exceeded", "sequential_help.providers_in_sequence", "dates.ijw_no_stacking")
 
 
@@ -50,19 +53,21 @@ class ProgressBar:
 
 
 def summary_table(summary: dict[str, Any]) -> str:
+    """The summary in the terminal: per check (its Dutch title) the findings per severity, then
+    the verdicts of the decisions, in Dutch."""
     checks = summary.get("by_check", {})
-    rows = [("controle", "error", "warning", "info")]
+    rows = [("controle", *(SEVERITY_LABELS[s] for s in SEVERITIES))]
     for check, sev in checks.items():
-        rows.append((check, str(sev.get("error", 0)), str(sev.get("warning", 0)), str(sev.get("info", 0))))
+        rows.append((CHECK_TITLES.get(check, check), *(str(sev.get(s, 0)) for s in SEVERITIES)))
     tot = summary.get("by_severity", {})
-    rows.append(("totaal", str(tot.get("error", 0)), str(tot.get("warning", 0)), str(tot.get("info", 0))))
+    rows.append(("totaal", *(str(tot.get(s, 0)) for s in SEVERITIES)))
     w = [max(len(r[i]) for r in rows) for i in range(4)]
     out = []
     for i, r in enumerate(rows):
         out.append(f"{r[0]:<{w[0]}}  " + "  ".join(f"{r[j]:>{w[j]}}" for j in range(1, 4)))
         if i == 0 or i == len(rows) - 2:
             out.append("-" * (sum(w) + 6))
-    verdicts = ", ".join(f"{k} {v}" for k, v in summary.get("verdicts", {}).items())
+    verdicts = ", ".join(f"{VERDICT_LABELS.get(k, k)} {v}" for k, v in summary.get("verdicts", {}).items())
     out.append(f"besluiten: {summary['rows_in']} gelezen, {summary['rows_reported']} gerapporteerd ({verdicts})")
     for n in summary.get("not_evaluable", []):
         if n["rule"] in CROSS_RULES:
