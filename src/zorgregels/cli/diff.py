@@ -10,7 +10,9 @@ import argparse
 import os
 
 from zorgregels.api import Engine
+from zorgregels.catalogue.model import CHECK_TITLES
 from zorgregels.cli.args import EXIT_BAD_INPUT, EXIT_OK, add_command, add_force
+from zorgregels.core.outcome import VERDICT_LABELS
 from zorgregels.io.outdir import check_out_dir, protected_paths
 from zorgregels.jobs.diff import diff
 from zorgregels.jobs.diff.report import money_line
@@ -27,10 +29,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"{s['rows_in']} besluiten: {s['verdict_changed']} anders beoordeeld, "
           f"{s['findings_appeared']} bevindingen erbij, {s['findings_disappeared']} vervallen; "
           f"kosten per 3 maanden {money_line(s)}.")
-    for pair, n in s["verdict_transitions"].items():
-        print(f"  {pair}: {n}")
+    for pair, n in s["verdict_transitions"].items():  # "ok->error"
+        print(f"  {' -> '.join(VERDICT_LABELS.get(v, v) for v in pair.split('->'))}: {n} besluiten")
     for check, v in s["per_check"].items():
-        print(f"  {check}: +{v['appeared']} / -{v['disappeared']}")
+        print(f"  {CHECK_TITLES.get(check, check)}: {v['appeared']} bevindingen erbij, "
+              f"{v['disappeared']} vervallen")
     print(f"rapport: {os.path.join(args.out, 'diff.html')}")
     return EXIT_OK
 
