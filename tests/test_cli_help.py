@@ -183,3 +183,18 @@ def test_the_summary_in_the_terminal_is_dutch() -> None:
     assert lines[3].split()[:5] == ["Past", "de", "code", "bij", "de"]
     assert "besluiten: 8 gelezen, 8 gerapporteerd (fout 2, in orde 5, onvolledig 1)" in table
     assert "error" not in table and "tariff" not in table
+
+
+def test_every_command_in_the_user_guide_parses() -> None:
+    """docs/handleiding.md shows real commands: each one is accepted by the command line."""
+    guide = (ROOT / "docs" / "handleiding.md").read_text(encoding="utf-8")
+    commands = [line.split(None, 2)[2] for line in guide.splitlines() if line.startswith("$ zorgregels ")]
+    commands += [line.split(None, 1)[1] for line in guide.splitlines() if line.startswith("zorgregels ")]
+    assert len(commands) >= 8
+    parser = build_parser()
+    for command in commands:
+        argv = command.split()
+        if argv[-1] == "--help":
+            continue
+        args = parser.parse_args(argv)
+        assert args.command == argv[0]
