@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     for pair, n in s["verdict_transitions"].items():  # "ok->error"
         print(f"  {' -> '.join(VERDICT_LABELS.get(v, v) for v in pair.split('->'))}: {n} besluiten")
     for check, v in s["per_check"].items():
-        print(f"  {CHECK_TITLES.get(check, check)}: {v['appeared']} bevindingen erbij, "
+        print(f"  {CHECK_TITLES.get(check, check)} ({check}): {v['appeared']} bevindingen erbij, "
               f"{v['disappeared']} vervallen")
     print(f"rapport: {os.path.join(args.out, 'diff.html')}")
     return EXIT_OK
