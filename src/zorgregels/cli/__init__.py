@@ -13,7 +13,17 @@ import sys
 import traceback
 
 from zorgregels.cli import audit, check, diff, evaluate, register, schema, tariffs, test, validate
-from zorgregels.cli.args import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, fail
+from zorgregels.cli.args import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Parser,
+    exit_codes,
+    fail,
+    wrap,
+)
 from zorgregels.diagnostics import CatalogueError, EngineError, InputError
 from zorgregels.launch import INTERRUPTED
 from zorgregels.version import __version__
@@ -26,10 +36,13 @@ COMMANDS = (check, evaluate, validate, diff, audit, tariffs, register, test, sch
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="zorgregels",
-                                description="Regels voor jeugdhulp: toetsen, uitleggen, valideren.")
-    p.add_argument("--version", action="version", version=f"zorgregels {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = Parser(prog="zorgregels",
+               description=wrap("Regels voor jeugdhulp: toetsen, uitleggen, valideren. Elk "
+                                "commando heeft zijn eigen hulp: zorgregels COMMANDO --help."),
+               epilog=exit_codes(EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED))
+    p.add_argument("--version", action="version", version=f"zorgregels {__version__}",
+                   help="toon het versienummer en stop")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMANDO", title="commando's")
     for command in COMMANDS:
         command.register(sub)
     return p

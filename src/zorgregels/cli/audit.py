@@ -12,7 +12,15 @@ import sys
 from pathlib import Path
 
 from zorgregels.api import Engine
-from zorgregels.cli.args import add_force, iso_date
+from zorgregels.cli.args import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    add_command,
+    add_force,
+    add_rules,
+    iso_date,
+)
 from zorgregels.diagnostics import InputError
 from zorgregels.io.outdir import atomic_folder, check_out_dir, protected_paths
 from zorgregels.jobs.audit import DEFAULT_REUSE_THRESHOLD, DEFAULT_SIMILARITY, audit_rejections
@@ -40,23 +48,28 @@ def _similarity(text: str) -> float:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = subparsers.add_parser(
-        "audit", help="toets de transparantie van afwijzingen van lichte hulp",
-        description="Toetst elke afwijzing van lichte hulp aan de criteria van domain.md §6 en "
-        "schrijft audit.jsonl, summary.json en audit.html. Exit 0: alles transparant; 1: niet "
-        "alles transparant; 2: onjuiste invoer.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="besluitbestanden (CSV, JSONL, Parquet) of mappen")
-    p.add_argument("--rules", default="rules", help="map met de regels van de regio (standaard: rules)")
-    p.add_argument("--out", default="audit", help="nieuwe uitvoermap, of een die zorgregels eerder schreef "
-                   "(standaard: audit)")
+    p = add_command(
+        subparsers, "audit", help="toets de transparantie van afwijzingen van lichte hulp",
+        description="Toetst elke afwijzing van lichte hulp aan de transparantiecriteria (grond uit "
+        "de catalogus, vier stappen, grond klopt met de feiten, motivering op de casus, alternatief "
+        "genoemd, beslistermijn, bezwaarinformatie, geen verboden grond) en schrijft audit.jsonl, "
+        "summary.json en audit.html.",
+        codes=(EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT), c0="elke getoetste afwijzing is transparant",
+        c1="minstens één afwijzing is niet transparant")
+    p.add_argument("paths", nargs="+", metavar="PAD",
+                   help="besluitbestanden of mappen (CSV, JSON Lines, Parquet, iJw XML of zip)")
+    add_rules(p)
+    p.add_argument("--out", default="audit", metavar="MAP",
+                   help="nieuwe uitvoermap, of een die zorgregels eerder schreef (standaard: audit)")
     add_force(p)
-    p.add_argument("--columns", default=None, metavar="MAP", help="YAML-kolomkoppeling veld: kolom")
+    p.add_argument("--columns", default=None, metavar="KOPPELING",
+                   help="kolomkoppeling (YAML: veld: kolom_in_export)")
     p.add_argument("--reuse-threshold", type=_threshold, default=None, metavar="N",
                    help="vanaf zoveel afwijzingen met dezelfde motivering is het een standaardtekst (standaard 3)")
     p.add_argument("--similarity", type=_similarity, default=None, metavar="R",
                    help="gelijkenis vanaf waar twee motiveringen vrijwel gelijk zijn (standaard 0.9)")
-    p.add_argument("--as-of", type=iso_date, default=None,
-                   help="peildatum van de regels (standaard: de besluitdatum van elk besluit)")
+    p.add_argument("--as-of", type=iso_date, default=None, metavar="DATUM",
+                   help="peildatum JJJJ-MM-DD van de regels (standaard: de besluitdatum van elk besluit)")
     p.set_defaults(func=run)
 
 

@@ -13,7 +13,7 @@ import argparse
 from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.catalogue.compile import AUDIT_CHECK, compile_audit, compile_catalogue
 from zorgregels.catalogue.loader import check_catalogue
-from zorgregels.cli.args import DEFAULT_RULES, EXIT_BAD_INPUT, EXIT_OK
+from zorgregels.cli.args import DEFAULT_RULES, EXIT_BAD_INPUT, EXIT_OK, add_command
 from zorgregels.core.durable import build_problems
 from zorgregels.diagnostics import CatalogueError, Diagnostic
 from zorgregels.jobs.verify import verify_catalogue
@@ -58,11 +58,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("check", help="controleer de regelbestanden (alle fouten tegelijk)",
-                       description="Controleer de regelbestanden: alle fouten tegelijk, met bestand, "
-                       "regel en een vaste code; daarna de volledige controle van de tabellen en "
-                       "het opbouwen van de regels in de engine.")
-    p.add_argument("rules", nargs="?", default=DEFAULT_RULES,
+    p = add_command(sub, "check", help="controleer de regelbestanden (alle fouten tegelijk)",
+                    description="Controleer de regelbestanden: alle fouten tegelijk, met bestand, "
+                    "regel en een vaste code; daarna de volledige controle van de tabellen en "
+                    "het opbouwen van de regels in de engine.",
+                    codes=(EXIT_OK, EXIT_BAD_INPUT),
+                    c0="de regels laden, kloppen en zijn te bouwen",
+                    c2="fouten in de regels (met --strict ook waarschuwingen), of onjuist gebruik")
+    p.add_argument("rules", nargs="?", default=DEFAULT_RULES, metavar="REGELS",
                    help=f"map met de regels (standaard: {DEFAULT_RULES})")
     p.add_argument("--strict", action="store_true",
                    help="waarschuwingen tellen als fout (exit 2), bijvoorbeeld voor de CI van een regio")

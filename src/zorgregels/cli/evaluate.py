@@ -7,13 +7,21 @@ Exit codes: 0 ok, 1 a finding of severity error, 2 bad input.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 from zorgregels.api import Engine
 from zorgregels.catalogue.yamlio import load_yaml_text, plain
-from zorgregels.cli.args import EXIT_FINDINGS, EXIT_OK, add_rules, iso_date
+from zorgregels.cli.args import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    add_command,
+    add_rules,
+    iso_date,
+)
 from zorgregels.core.facts import parse_date
 from zorgregels.diagnostics import InputError
 
@@ -70,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
             as_of = parse_date(file_as_of)
         except ValueError as exc:
             raise InputError(f"{args.case}: as_of: {exc}") from None
+    if as_of is None and case.get("decision_date") in (None, ""):
+        as_of = dt.date.today()  # a care question without a date is judged by today's rules
     decision = engine.evaluate(case, as_of=as_of)
     if args.json:
         print(decision.model_dump_json(indent=2))
@@ -80,11 +90,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("evaluate", help="beoordeel een zorgvraag of besluit, met uitleg",
-                       description="Beoordeel een zorgvraag of besluit: passende codes, advies, "
-                       "tarief per 3 maanden, bevindingen en de uitlegboom.")
-    p.add_argument("case", help="casus als YAML of JSON")
+    p = add_command(sub, "evaluate", help="beoordeel een zorgvraag of besluit, met uitleg",
+                    description="Beoordeel een zorgvraag of besluit: passende codes, advies, "
+                    "tarief en directe uren per 3 maanden, bevindingen en de uitlegboom.",
+                    codes=(EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT))
+    p.add_argument("case", metavar="CASUS", help="casus als YAML of JSON")
     add_rules(p)
-    p.add_argument("--as-of", type=iso_date, default=None, help="peildatum (standaard: decision_date)")
+    p.add_argument("--as-of", type=iso_date, default=None, metavar="DATUM",
+                   help="peildatum JJJJ-MM-DD (standaard: as_of of decision_date in de casus, "
+                   "anders vandaag)")
     p.add_argument("--json", action="store_true", help="JSON in plaats van een uitlegboom")
     p.set_defaults(func=run)

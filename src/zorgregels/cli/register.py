@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from zorgregels.catalogue.loader import load_catalogue
+from zorgregels.cli.args import DEFAULT_RULES, EXIT_BAD_INPUT, EXIT_OK, add_command
 from zorgregels.diagnostics import InputError
 from zorgregels.jobs.register import (
     CATEGORIES,
@@ -55,23 +56,30 @@ def cmd_register(args: argparse.Namespace) -> int:
         print(json.dumps(entry, indent=2, ensure_ascii=False))
     else:
         print(to_markdown(entry))
-    return 0
+    return EXIT_OK
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = subparsers.add_parser(
-        "register", help="beschrijving van de regels voor het Algoritmeregister (Markdown en JSON)")
-    p.add_argument("rules", help="map met de regels van de regio")
-    p.add_argument("--out", default=None, help="map voor algoritmeregister.md en .json")
+    p = add_command(
+        subparsers, "register", help="beschrijving van de regels voor het Algoritmeregister (Markdown en JSON)",
+        description="Beschrijf de regels in de velden van het Algoritmeregister, afgeleid uit de "
+        "regelbestanden. Zonder --out wordt de Markdown getoond (met --json de JSON); met --out "
+        "worden algoritmeregister.md en algoritmeregister.json geschreven.",
+        codes=(EXIT_OK, EXIT_BAD_INPUT))
+    p.add_argument("rules", nargs="?", default=DEFAULT_RULES, metavar="REGELS",
+                   help=f"map met de regels van de regio (standaard: {DEFAULT_RULES})")
+    p.add_argument("--out", default=None, metavar="MAP", help="map voor algoritmeregister.md en .json")
     p.add_argument("--per-municipality", action="store_true",
                    help="met --out: een registratie per gemeente (de standaard vraagt er een per "
                    "organisatie), in DIR/<CBS-code>/")
     p.add_argument("--json", action="store_true", help="zonder --out: JSON in plaats van Markdown")
-    p.add_argument("--status", default="In ontwikkeling", choices=STATUSES)
+    p.add_argument("--status", default="In ontwikkeling", choices=STATUSES,
+                   help="status van het algoritme volgens de handreiking (standaard: In ontwikkeling)")
     p.add_argument("--category", default="Impactvolle algoritmes", choices=CATEGORIES,
-                   help="publicatiecategorie volgens de handreiking")
-    p.add_argument("--organisation", default=None, help="standaard: de naam van de regio")
-    p.add_argument("--contact", default=None, help="e-mailadres of https-adres voor vragen")
-    p.add_argument("--url", default=None, help="link naar de publiekspagina")
-    p.add_argument("--source-url", default=None, help="link naar de broncode en de regels")
+                   help="publicatiecategorie volgens de handreiking (standaard: Impactvolle algoritmes)")
+    p.add_argument("--organisation", default=None, metavar="NAAM",
+                   help="de verantwoordelijke organisatie (standaard: de naam van de regio)")
+    p.add_argument("--contact", default=None, metavar="ADRES", help="e-mailadres of https-adres voor vragen")
+    p.add_argument("--url", default=None, metavar="URL", help="link naar de publiekspagina")
+    p.add_argument("--source-url", default=None, metavar="URL", help="link naar de broncode en de regels")
     p.set_defaults(func=cmd_register)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from zorgregels.catalogue.model import RuleFile
-from zorgregels.cli.args import EXIT_OK
+from zorgregels.cli.args import EXIT_BAD_INPUT, EXIT_OK, add_command
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,7 +24,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("schema", help="JSON Schema van het regelformaat, voor editors",
-                       description="Druk het JSON Schema van een regelbestand af (voor editors).")
-    p.add_argument("--out", default=None, help="schrijf naar dit bestand in plaats van stdout")
+    p = add_command(sub, "schema", help="JSON Schema van het regelformaat, voor editors",
+                    description="Druk het JSON Schema van een regelbestand af, zodat een editor "
+                    "de regelbestanden kan aanvullen en controleren.",
+                    codes=(EXIT_OK, EXIT_BAD_INPUT))
+    p.add_argument("--out", default=None, metavar="BESTAND", help="schrijf naar dit bestand in plaats van stdout")
     p.set_defaults(func=run)

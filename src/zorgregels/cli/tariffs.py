@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from zorgregels.api import Engine
-from zorgregels.cli.args import iso_date
+from zorgregels.cli.args import EXIT_BAD_INPUT, EXIT_OK, add_command, add_rules, iso_date
 from zorgregels.diagnostics import InputError
 from zorgregels.jobs.overview.output import FORMATS, render
 
@@ -30,21 +30,22 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(table.rows)} codes geschreven naar {out} ({args.format})", file=sys.stderr)
     else:
         sys.stdout.write(text)
-    return 0
+    return EXIT_OK
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = subparsers.add_parser(
-        "tariffs",
+    p = add_command(
+        subparsers, "tariffs",
         help="overzicht voor verwijzers: codes, zorgvragen, tarief en directe uren per 3 maanden",
         description="Per code: trede, perceel, de zorgvragen waar hij bij past (uit de "
         "toewijzingstabellen), eenheid en tarief, norm, tarief en directe uren per behandeling "
-        "van 3 maanden, wachttijd, methodieken en geldigheid.")
-    p.add_argument("--rules", default="rules", help="map met de regelbestanden (standaard: rules)")
-    p.add_argument("--as-of", type=iso_date, default=None,
+        "van 3 maanden, wachttijd, methodieken en geldigheid.",
+        codes=(EXIT_OK, EXIT_BAD_INPUT))
+    add_rules(p)
+    p.add_argument("--as-of", type=iso_date, default=None, metavar="DATUM",
                    help="peildatum JJJJ-MM-DD (standaard: vandaag)")
-    p.add_argument("--compare", type=iso_date, default=None,
+    p.add_argument("--compare", type=iso_date, default=None, metavar="DATUM",
                    help="vergelijkingsdatum: verschil in tarief per code (indexatie)")
-    p.add_argument("--format", choices=FORMATS, default="text", help="uitvoerformaat (standaard: text)")
-    p.add_argument("--out", default=None, help="schrijf naar dit bestand in plaats van stdout")
+    p.add_argument("--format", choices=FORMATS, default="text", help="uitvoerformaat: text, md, csv, json of html (standaard: text)")
+    p.add_argument("--out", default=None, metavar="BESTAND", help="schrijf naar dit bestand in plaats van stdout")
     p.set_defaults(func=run)

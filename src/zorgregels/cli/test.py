@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from zorgregels.catalogue.yamlio import load_yaml
+from zorgregels.cli.args import DEFAULT_RULES, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, add_command
 from zorgregels.diagnostics import CatalogueError, InputError
 from zorgregels.jobs.cases import CaseRunner, is_case_file, load_cases
 
@@ -99,17 +100,24 @@ def cmd_test(args: argparse.Namespace) -> int:
     if passed + failed == 0:
         print(f"geen casussen gevonden in {', '.join(map(str, paths))}", file=sys.stderr)
         print("0 passed, 0 failed")
-        return 2
+        return EXIT_BAD_INPUT
     print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = subparsers.add_parser("test", help="draai de YAML-testcasussen (buiten pytest), met samenvatting")
-    p.add_argument("rules", help="map met de regels van de regio")
-    p.add_argument("paths", nargs="*", help="casusbestanden of mappen (standaard: fixtures)")
+    p = add_command(subparsers, "test", help="draai de YAML-testcasussen (buiten pytest), met samenvatting",
+                    description="Draai de YAML-testcasussen tegen de regels, zonder pytest. Elke "
+                    "afwijking staat er met bestand:regel en de verschillen; de laatste regel is "
+                    "'N passed, M failed'.",
+                    codes=(EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT), c0="alle casussen slagen",
+                    c1="minstens één casus faalt",
+                    c2="geen casus gevonden, onjuiste invoer of onjuist gebruik")
+    p.add_argument("rules", nargs="?", default=DEFAULT_RULES, metavar="REGELS",
+                   help=f"map met de regels van de regio (standaard: {DEFAULT_RULES})")
+    p.add_argument("paths", nargs="*", metavar="PAD", help="casusbestanden of mappen (standaard: fixtures)")
     p.add_argument("-k", default=None, metavar="TEKST", help="alleen casussen met deze tekst in de naam")
-    p.add_argument("--root", default=None,
-                   help="map waartegen 'rules:' in een casus telt (standaard: de map boven RULES)")
+    p.add_argument("--root", default=None, metavar="MAP",
+                   help="map waartegen 'rules:' in een casus telt (standaard: de map boven REGELS)")
     p.add_argument("-v", "--verbose", action="store_true", help="toon ook de geslaagde casussen")
     p.set_defaults(func=cmd_test)

@@ -117,5 +117,24 @@ class AuditReport(BaseModel):
         return out
 
     def jsonl_lines(self) -> list[str]:
-        return [json.dumps(d.model_dump(mode="json", exclude_none=True), ensure_ascii=False,
-                           sort_keys=False, separators=(",", ":")) for d in self.decisions]
+        """One line per audited decision, every key on every line with one type (docs/outputs.md):
+        a reader that infers the columns from the first lines (polars.read_ndjson) would drop a
+        key it has not seen there and fail on a null before a value."""
+        return [json.dumps(jsonl_record(d), ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+                for d in self.decisions]
+
+
+#: the ground of a rejection whose ground is not in the catalogue: the same keys, ``id`` empty
+NO_GROUND = GroundInfo(id="", name="", basis="", forbidden=False, ijw_reason="")
+
+
+def jsonl_record(decision: AuditedDecision) -> dict[str, Any]:
+    """An audited decision as audit.jsonl writes it: text without a value is "", no ground is
+    ``NO_GROUND``; ``row`` is the only key that may be null (a record without a row number)."""
+    record = decision.model_dump(mode="json")
+    record["ground"] = (decision.ground or NO_GROUND).model_dump(mode="json")
+    record["ground"]["ijw_reason"] = record["ground"]["ijw_reason"] or ""
+    for key, value in record.items():
+        if value is None and key != "row":
+            record[key] = ""
+    return record
