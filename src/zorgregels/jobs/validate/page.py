@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
+from markupsafe import Markup
 
 from zorgregels.catalogue.ijw import REFERRER_TYPES
 from zorgregels.catalogue.model import CHECK_TITLES, SEVERITY_LABELS
@@ -33,7 +34,7 @@ from zorgregels.core.exprs import INDEX
 from zorgregels.core.outcome import VERDICT_LABELS
 from zorgregels.jobs.validate.cross import granted_cost_3m_cents
 from zorgregels.render.charts import Bar, BarChart, Series, counts_chart
-from zorgregels.render.pages import render_page
+from zorgregels.render.pages import cited, render_page
 
 if TYPE_CHECKING:
     from zorgregels.jobs.validate.report import ValidationReport
@@ -163,13 +164,17 @@ def decision_frame(report: ValidationReport) -> pl.DataFrame:
         cols[name] = s if s is not None else pl.repeat(None, n, dtype=pl.Utf8, eager=True)
     cols["verdict"] = d.get_column("verdict")
     cols["findings"] = d.get_column("finding_count").cast(pl.Int64)
-    if facts is not None and report.catalogue is not None:
-        cols["cost"] = facts.select(granted_cost_3m_cents(report.catalogue).alias("c")).get_column("c")
-    else:
-        cols["cost"] = pl.repeat(None, n, dtype=pl.Int64, eager=True)
-    errors = report.findings.filter((pl.col("severity") == "error") & pl.col(INDEX).is_not_null())
-    cols["has_error"] = (pl.repeat(False, n, dtype=pl.Boolean, eager=True)
-                         .scatter(errors.get_column(INDEX).unique(), True))
+    errors = (report.findings.select("severity", INDEX)
+              .filter((pl.col("severity") == "error") & pl.col(INDEX).is_not_null()))
+    flagged = errors.get_column(INDEX).unique()
+    cols["has_error"] = pl.repeat(False, n, dtype=pl.Boolean, eager=True).scatter(flagged, True)
+    cost = pl.repeat(None, n, dtype=pl.Int64, eager=True)
+    if facts is not None and report.catalogue is not None and flagged.len():
+        # only a decision with an error finding puts money at stake: the cost of those alone
+        some = (facts.filter(pl.col(INDEX).is_in(flagged.implode()))
+                .select(INDEX, granted_cost_3m_cents(report.catalogue).alias("c")).drop_nulls("c"))
+        cost = cost.scatter(some.get_column(INDEX), some.get_column("c"))
+    cols["cost"] = cost
     return pl.DataFrame([s.alias(k) for k, s in cols.items()])
 
 
@@ -206,13 +211,15 @@ def _row(dim: str, key: str | None, values: tuple[int, ...], names: dict[str, st
 def _checks(findings: pl.DataFrame, base: pl.DataFrame) -> list[CheckRow]:
     if findings.is_empty():
         return []
+    findings = findings.select("check", "severity", INDEX)  # never filter the wide text columns
     per_sev: dict[str, dict[str, int]] = {}
     for check, sev, n in findings.group_by("check", "severity").len().iter_rows():
         per_sev.setdefault(check, {})[sev] = int(n)
     rows = findings.filter(pl.col(INDEX).is_not_null())
-    touched = {c: int(n) for c, n in rows.group_by("check").agg(pl.col(INDEX).n_unique()).iter_rows()}
-    errs = (rows.filter(pl.col("severity") == "error").select("check", INDEX).unique()
-            .join(base.select(INDEX, "cost"), on=INDEX, how="left")
+    touched = {c: int(n) for c, n in rows.select("check", INDEX).unique().group_by("check").len().iter_rows()}
+    errs = rows.filter(pl.col("severity") == "error").select("check", INDEX).unique()
+    # base holds one row per decision in INDEX order: gather its cost, no join of a million rows
+    errs = (errs.with_columns(base.get_column("cost").gather(errs.get_column(INDEX)).alias("cost"))
             .group_by("check").agg(pl.len().alias("n"), pl.col("cost").sum().alias("cents"),
                                    pl.col("cost").is_null().sum().alias("unpriced")))
     money = {c: (int(n), int(cents or 0), int(u)) for c, n, cents, u in errs.iter_rows()}
@@ -282,12 +289,16 @@ def _finding_rows(report: ValidationReport, base: pl.DataFrame, names: dict[str,
     if INDEX not in chosen.columns:
         chosen = chosen.with_columns(pl.lit(None, dtype=pl.Int64).alias(INDEX))
     joined = chosen.join(ctx, on=INDEX, how="left", maintain_order="left")
+    citations: dict[str, Markup] = {}  # a basis is cited once, however many findings rest on it
     for r in joined.select(*FINDING_COLUMNS, "__mun", "__prov", "__code").iter_rows(named=True):
         mun = r["__mun"]
         label, title = _labels("municipality", mun, names) if mun is not None else ("", "")
+        basis = r["basis"] or ""
+        if basis not in citations:
+            citations[basis] = cited(basis, report.links)
         yield {**{k: ("" if r[k] is None else r[k]) for k in FINDING_COLUMNS},
                "municipality": mun or "", "municipality_label": label, "municipality_title": title,
-               "provider": r["__prov"] or "", "code": r["__code"] or ""}
+               "provider": r["__prov"] or "", "code": r["__code"] or "", "cited": citations[basis]}
 
 
 def _verdict_chart(rows: list[GroupRow], base: pl.DataFrame, dim: Dimension, batch: GroupRow) -> BarChart:
@@ -306,7 +317,8 @@ def _verdict_chart(rows: list[GroupRow], base: pl.DataFrame, dim: Dimension, bat
 
 def _charts(report: ValidationReport, page: Page, base: pl.DataFrame) -> list[BarChart]:
     f = report.findings
-    per_row = f.filter(pl.col(INDEX).is_not_null()).join(base.select(INDEX, "code"), on=INDEX, how="left")
+    per_row = (f.select("rule", INDEX).filter(pl.col(INDEX).is_not_null())
+               .join(base.select(INDEX, "code"), on=INDEX, how="left"))
 
     def by_code(rules: list[str]) -> list[tuple[str, int]]:
         sel = per_row.filter(pl.col("rule").is_in(rules))
