@@ -86,6 +86,14 @@ class GroupRow:
     def error_share(self) -> Decimal:
         return Decimal(self.errors) / self.decisions if self.decisions else Decimal(0)
 
+    def clearly_above(self, batch: GroupRow) -> bool:
+        """The group's error share is above the batch's by more than chance explains at its size:
+        more than two standard errors (sqrt(p(1-p)/n), p the batch's share)."""
+        p = batch.error_share
+        if self.average or not self.decisions or self.error_share <= p:
+            return False
+        return self.error_share - p > 2 * (p * (1 - p) / self.decisions).sqrt()
+
     @property
     def per_decision(self) -> Decimal:
         return Decimal(self.findings) / self.decisions if self.decisions else Decimal(0)
