@@ -243,7 +243,7 @@ def _rules(findings: pl.DataFrame, report: ValidationReport) -> list[RuleRow]:
         return []
     remedies = {r.id: r.rule.remedy or "" for r in report.catalogue.rules} if report.catalogue else {}
     per_rule = (findings.group_by("check", "rule", "severity", "basis").agg(pl.len().alias("n"))
-                .sort(["n", "rule", "severity"], descending=[True, False, False]))
+                .sort(["n", "rule", "severity", "basis"], descending=[True, False, False, False]))
     return [RuleRow(c, r, s, int(n), b or "", remedies.get(r, ""))
             for c, r, s, b, n in per_rule.select("check", "rule", "severity", "basis", "n").iter_rows()]
 
