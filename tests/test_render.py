@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import html
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ from zorgregels.core import nl
 from zorgregels.core.nl import date_or_text as iso_or_text
 from zorgregels.jobs.audit.page import render as render_audit
 from zorgregels.jobs.diff import diff
+from zorgregels.jobs.overview import render_html as render_tariffs
 from zorgregels.render.charts import MIN_WIDTH, Bar, BarChart, Series, counts_chart
 from zorgregels.render.pages import ENVIRONMENT, breakable, render_page
 
@@ -169,24 +171,40 @@ needs_chromium = pytest.mark.skipif(
     not os.path.exists(CHROMIUM),
     reason=f"{CHROMIUM} not installed (apt-get install -y chromium): the pages are not checked in "
     "a real browser")
+#: after the page's own scripts ran: the document's and the viewport's width, every element that
+#: is wider than the viewport or reaches past its right edge (tag.class, the first five), and
+#: the text of the page's "count" line
 PROBE = """<script>setTimeout(function(){var d=document.documentElement,c=document.getElementById('count'),
-p=document.createElement('pre');p.id='probe';p.textContent='client='+d.clientWidth+' scroll='+d.scrollWidth
-+' count='+(c?c.textContent:'');document.body.appendChild(p)},200)</script></body>"""
+w=window.innerWidth,wide=[];[].forEach.call(document.body.querySelectorAll('*'),function(e){
+var r=e.getBoundingClientRect();if(r.width>w+0.5||r.right>w+0.5){var k=typeof e.className==='string'&&e.className?
+'.'+e.className.trim().split(/\\s+/).join('.'):'';wide.push(e.tagName.toLowerCase()+k);}});
+var p=document.createElement('pre');p.id='probe';p.textContent='client='+d.clientWidth+'|scroll='+d.scrollWidth
++'|inner='+w+'|wide='+wide.slice(0,5).join(',')+'|count='+(c?c.textContent:'');parent.postMessage(p.textContent,'*')},200)
+</script></body>"""
+#: headless Chromium lays a window out at least 500 px wide: the page is probed in a frame of
+#: exactly the size asked for, which posts the probe to this page
+FRAME = """<!DOCTYPE html><html><body style="margin:0"><iframe src="{src}" style="border:0;width:{w}px;height:{h}px">
+</iframe><script>addEventListener('message',function(e){{var p=document.createElement('pre');p.id='probe';
+p.textContent=e.data;document.body.appendChild(p);}});</script></body></html>"""
 
 
 def _probe(page: Path, size: str, fragment: str = "") -> dict[str, str]:
+    w, h = (int(x) for x in size.split(","))
+    frame = page.with_name(f"probe-{page.stem}-{w}.html")
+    frame.write_text(FRAME.format(src=page.name + fragment, w=w, h=h), encoding="utf-8")
     profile = tempfile.mkdtemp(prefix="zorgregels-chromium-")
     try:
         res = subprocess.run(
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
              "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-             f"--window-size={size}", "--virtual-time-budget=3000", "--dump-dom", page.as_uri() + fragment],
+             f"--window-size={max(w, 500) + 20},{h + 20}", "--virtual-time-budget=3000", "--dump-dom",
+             frame.as_uri()],
             capture_output=True, text=True, timeout=90, check=False)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
-    m = re.search(r'<pre id="probe">client=(\d+) scroll=(\d+) count=([^<]*)</pre>', res.stdout)
+    m = re.search(r'<pre id="probe">(client=[^<]*)</pre>', res.stdout)
     assert m, res.stderr[-2000:]
-    return dict(zip(("client", "scroll", "count"), m.groups()))
+    return dict(part.split("=", 1) for part in html.unescape(m.group(1)).split("|"))
 
 
 @pytest.fixture(scope="module")
@@ -199,23 +217,42 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     audit = out / "audit.html"
     audit.write_text(render_audit(audit_rejections(engine, ROOT / "fixtures" / "audit" / "exact.csv")),
                      encoding="utf-8")
-    found = {"report": out / "report" / "report.html", "diff": out / "diff" / "diff.html", "audit": audit}
+    tariffs = out / "tariffs.html"
+    tariffs.write_text(render_tariffs(engine.tariff_table(dt.date(2025, 6, 1))), encoding="utf-8")
+    found = {"report": out / "report" / "report.html", "diff": out / "diff" / "diff.html", "audit": audit,
+             "tariffs": tariffs}
     for path in found.values():
         path.write_text(path.read_text(encoding="utf-8").replace("</body>", PROBE), encoding="utf-8")
     return found
 
 
+#: every HTML page the project writes (the Algoritmeregister entry is Markdown and JSON)
+PAGE_NAMES = ("report", "audit", "tariffs", "diff")
+
+
 @needs_chromium
-@pytest.mark.parametrize("size", ["390,844", "1400,1000"])
-@pytest.mark.parametrize("name", ["report", "diff", "audit"])
-def test_pages_do_not_scroll_sideways_in_a_real_browser(pages: dict[str, Path], name: str, size: str) -> None:
+@pytest.mark.parametrize(("name", "size"), [(n, size) for n in PAGE_NAMES for size in ("390,844", "1400,1000")])
+def test_no_page_scrolls_sideways_and_no_element_is_wider_than_the_screen(
+        pages: dict[str, Path], name: str, size: str) -> None:
+    """At 390 px (a phone) as at 1400: the page is never wider than the window, and no element
+    is wider than the viewport or reaches past it; a wide table wraps or becomes cards instead of
+    scrolling in a box of its own."""
     probe = _probe(pages[name], size)
-    assert int(probe["scroll"]) <= int(probe["client"]), probe  # wide tables scroll in their own box
+    assert int(probe["scroll"]) <= int(probe["inner"]), probe
+    assert int(probe["scroll"]) <= int(probe["client"]), probe
+    assert probe["wide"] == "", probe
 
 
 @needs_chromium
 def test_the_page_scripts_still_filter_in_a_real_browser(pages: dict[str, Path]) -> None:
-    assert re.fullmatch(r"\d+ getoond", _probe(pages["report"], "1400,1000")["count"])
+    count = _probe(pages["report"], "1400,1000")["count"]
+    total = int(re.fullmatch(r"(\d+) van (\d+) getoond", count).group(2))  # type: ignore[union-attr]
+    assert count == f"{total} van {total} getoond"
+    errors = _probe(pages["report"], "390,844", "#ernst=error")["count"]
+    shown = int(errors.split()[0])
+    assert 0 < shown < total and errors.endswith(f"van {total} getoond")
+    haarlem = _probe(pages["report"], "390,844", "#ernst=error&gemeente=GM0392")["count"]
+    assert 0 < int(haarlem.split()[0]) < shown
     assert _probe(pages["audit"], "1400,1000")["count"] == "22 van 22 getoond"
     shared = _probe(pages["audit"], "1400,1000", "#verdict=transparent")["count"]
     shown = int(shared.split()[0])

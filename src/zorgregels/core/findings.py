@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 import polars as pl
 
-from zorgregels.catalogue.compile import CompiledRule, CompiledTable
+from zorgregels.catalogue.compile import CompiledRule
 from zorgregels.core.exprs import INDEX
 from zorgregels.core.results import FINDING_COLUMNS, Finding
 
@@ -50,16 +50,28 @@ MISSING_INPUTS = Kind("input.missing", "input", "error",
 MALFORMED_ROW = Kind("input.malformed_row", "input", "error",
                      "Herstel de regel in het bestand (kolommen, scheidingsteken, aanhalingstekens) "
                      "en lees het bestand opnieuw in.")
+#: the engine's own kinds of finding, by rule id (a report finds a remedy by rule id)
+ENGINE_KINDS: dict[str, Kind] = {k.rule: k for k in (INVALID_VALUE, MISSING_INPUTS, MALFORMED_ROW)}
 #: what to do about a gap or a conflict in a table: it is the rules that need work
 TABLE_REMEDY = ("Leg het besluit voor aan de beheerder van de regels: de tabel '{table}' moet "
                 "voor dit geval precies een uitkomst geven; beoordeel het geval intussen zelf.")
 
 
-def table_gap(table: CompiledTable) -> Kind:
+class NamedTable(Protocol):
+    """A table as a finding names it: a compiled table or the rule file's own."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+def table_gap(table: NamedTable) -> Kind:
     return Kind(f"{table.id}.no_rule_matched", "code_fit", "error", TABLE_REMEDY.format(table=table.name))
 
 
-def table_conflict(table: CompiledTable) -> Kind:
+def table_conflict(table: NamedTable) -> Kind:
     return Kind(f"{table.id}.conflict", "code_fit", "error", TABLE_REMEDY.format(table=table.name))
 
 
@@ -127,6 +139,6 @@ def finding_value(value_type: str | None, text: str | None) -> Any:
     return text
 
 
-__all__ = ["INVALID_VALUE", "MALFORMED_ROW", "MISSING_INPUTS", "SCHEMA", "Kind", "of_rule",
+__all__ = ["ENGINE_KINDS", "INVALID_VALUE", "MALFORMED_ROW", "MISSING_INPUTS", "SCHEMA", "Kind", "of_rule",
            "table_conflict", "table_gap", "SEQ_CROSS", "SEQ_INPUT", "SEQ_MALFORMED", "SEQ_MISSING", "SEQ_RULE",
            "SEQ_TABLE", "finding_exprs", "finding_value", "findings_frame", "locate"]

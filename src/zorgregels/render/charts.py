@@ -35,6 +35,7 @@ class Bar:
     label: str
     values: tuple[int, ...]
     note: str = ""
+    title: str = ""  # the label's tooltip (a municipality's CBS code beside its name)
 
     @property
     def total(self) -> int:
@@ -58,6 +59,7 @@ class Segment:
 @dataclass(frozen=True)
 class DrawnBar:
     label: str
+    title: str
     description: str
     segments: tuple[Segment, ...]
     right: str
@@ -66,7 +68,9 @@ class DrawnBar:
 @dataclass(frozen=True)
 class BarChart:
     """A titled list of bars. ``share``: every bar fills the track (a composition, read as
-    shares); otherwise all bars share one scale (the longest total is the full track)."""
+    shares); otherwise all bars share one scale (the longest total is the full track).
+    ``marker``: a reference line across every track at that percent of the track (the batch
+    average of a share), named in the legend by ``marker_label``."""
 
     title: str
     series: tuple[Series, ...]
@@ -74,6 +78,8 @@ class BarChart:
     share: bool = False
     note: str = ""
     empty: str = "Geen gegevens."
+    marker: float | None = None
+    marker_label: str = ""
 
     def __post_init__(self) -> None:
         for bar in self.bars:
@@ -83,7 +89,13 @@ class BarChart:
 
     @property
     def legend(self) -> bool:
-        return len(self.series) > 1
+        return len(self.series) > 1 or self.marker is not None
+
+    @property
+    def marker_x(self) -> str:
+        """The marker's position, in percent of the track with two decimals (the same bytes for
+        the same chart); '' without a marker."""
+        return "" if self.marker is None else f"{min(max(self.marker, 0.0), 100.0):.2f}"
 
     def layout(self) -> tuple[DrawnBar, ...]:
         longest = max((b.total for b in self.bars), default=0) or 1
@@ -91,25 +103,26 @@ class BarChart:
 
     def _draw(self, bar: Bar, full: int) -> DrawnBar:
         segments: list[Segment] = []
+        multi = len(self.series) > 1
         x = 0.0
         for series, value in zip(self.series, bar.values):
             if value <= 0:
                 continue
             width = max(100.0 * value / (full or 1), MIN_WIDTH)
-            tooltip = (f"{bar.label}: {series.label} {value}" if self.legend
+            tooltip = (f"{bar.label}: {series.label} {value}" if multi
                        else f"{bar.label}: {value}")
             segments.append(Segment(
                 series=series, value=value, x=f"{x:.2f}", width=f"{width:.2f}",
                 centre=f"{x + width / 2:.2f}",
-                show_value=self.legend and width >= WIDTH_PER_DIGIT * len(str(value)),
+                show_value=multi and width >= WIDTH_PER_DIGIT * len(str(value)),
                 tooltip=tooltip))
             x += width
-        if self.legend:
+        if multi:
             description = f"{bar.label}: " + ", ".join(
                 f"{s.label} {v}" for s, v in zip(self.series, bar.values))
         else:
             description = f"{bar.label}: {bar.total}"
-        return DrawnBar(label=bar.label, description=description, segments=tuple(segments),
+        return DrawnBar(label=bar.label, title=bar.title or bar.label, description=description, segments=tuple(segments),
                         right=bar.note or str(bar.total))
 
 

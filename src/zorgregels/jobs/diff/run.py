@@ -17,7 +17,6 @@ from typing import Any
 import polars as pl
 
 from zorgregels.catalogue.catalogue import Catalogue
-from zorgregels.core.cost import cost_3m_cents_expr
 from zorgregels.core.engine import CoreEngine
 from zorgregels.core.exprs import INDEX
 from zorgregels.io.columns import SOURCE, SOURCE_ROW
@@ -26,7 +25,7 @@ from zorgregels.io.privacy import SEALED, mask_bsns_frame, mask_bsns_in
 from zorgregels.jobs.diff.report import DiffReport
 from zorgregels.jobs.diff.rules_change import rule_changes
 from zorgregels.jobs.validate import ValidationReport, validate
-from zorgregels.jobs.validate.cross import granted
+from zorgregels.jobs.validate.cross import granted_cost_3m_cents
 
 VERDICT_ORDER = ["ok", "warning", "error", "incomplete"]
 KEY = ["__key"]
@@ -45,8 +44,7 @@ def _costs(report: ValidationReport, catalogue: Catalogue) -> pl.Series:
     decision date: the cost of ``core.cost``, as for the budget ceiling."""
     facts = report.facts
     assert facts is not None
-    cost = pl.when(granted()).then(cost_3m_cents_expr(catalogue, pl.col("code_tariff")))
-    return facts.sort(INDEX).select(cost.alias("c")).get_column("c").cast(pl.Int64)
+    return facts.sort(INDEX).select(granted_cost_3m_cents(catalogue).alias("c")).get_column("c")
 
 
 def diff(old: CoreEngine, new: CoreEngine, records: Records, *, columns: str | Path | None = None,

@@ -44,6 +44,13 @@ def granted() -> pl.Expr:
     return (pl.col("outcome") != "rejected").fill_null(True)
 
 
+def granted_cost_3m_cents(catalogue: Catalogue) -> pl.Expr:
+    """The 3-month cost in cents of a granted decision at the catalogue's tariff on its decision
+    date (``core.cost``; null for a rejection or where the cost means nothing): what ``diff``
+    compares and what validate's report counts as money at stake. Reads the batch's facts."""
+    return pl.when(granted()).then(cost_3m_cents_expr(catalogue, pl.col("code_tariff"))).cast(pl.Int64)
+
+
 def evaluable(facts: pl.DataFrame, need: list[str], kind: Kind,
               notes: list[NotEvaluable]) -> pl.DataFrame:
     """The granted decisions that have every fact a cross-decision check needs; the others are
@@ -217,4 +224,4 @@ def _money(d: Decimal) -> str:
 
 
 __all__ = ["BUDGET_CEILING", "CROSS_KINDS", "NO_STACKING", "SEQUENTIAL_HELP", "budget_ceiling", "current_allocations",
-           "evaluable", "granted", "no_stacking", "sequential_help", "withdrawn"]
+           "evaluable", "granted", "granted_cost_3m_cents", "no_stacking", "sequential_help", "withdrawn"]

@@ -17,16 +17,14 @@ from typing import Any
 
 import polars as pl
 
-from zorgregels.catalogue.ijw import REFERRER_TYPES
+from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.core.columnar import INDEX
 from zorgregels.core.receipt import BatchReceipt
 from zorgregels.core.results import NotEvaluable
 from zorgregels.io.outdir import Protected, atomic_folder
-from zorgregels.render.charts import BarChart, counts_chart
-from zorgregels.render.pages import render_page
+from zorgregels.jobs.validate.page import render_html
 
 FILES = ("findings.jsonl", "decisions.csv", "summary.json", "report.html")
-HTML_TABLE_LIMIT = 5000
 COLUMNS = ["decision_id", "check", "severity", "rule", "message", "expected", "actual", "source", "row"]
 
 
@@ -42,6 +40,7 @@ class ValidationReport:
     receipt: BatchReceipt | None = None  # versions, rules hash, as-of, input hash, rows
     facts: pl.DataFrame | None = field(default=None, repr=False)  # typed facts per row (for reports)
     links: dict[str, str] = field(default_factory=dict)  # citation in words -> its link (pages)
+    catalogue: Catalogue | None = field(default=None, repr=False)  # names, remedies, tariffs (report.html)
 
     @property
     def rows_in(self) -> int:
@@ -78,61 +77,3 @@ def write_report(report: ValidationReport, out_dir: str | Path, *, force: bool =
             for job in jobs:
                 job.result()
     return Path(out_dir)
-
-
-def _counts(df: pl.DataFrame, col: str) -> list[tuple[str, int]]:
-    if df.height == 0 or col not in df.columns:
-        return []
-    g = df.group_by(col).len().sort(["len", col], descending=[True, False], nulls_last=True)
-    return [("(leeg)" if k is None else str(k), int(n)) for k, n in g.iter_rows()]
-
-
-def _charts(report: ValidationReport) -> list[BarChart]:
-    f = report.findings
-    per_row = f.filter(pl.col(INDEX).is_not_null()) if INDEX in f.columns else f
-    if report.facts is not None:
-        ctx = report.facts.select(INDEX, "municipality", "referrer_type", "code")
-        joined = per_row.join(ctx, on=INDEX, how="left")
-    else:
-        joined = per_row.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c)
-                                      for c in ("municipality", "referrer_type", "code"))
-    joined = joined.with_columns(
-        pl.concat_str([pl.col("referrer_type").fill_null("(leeg)"), pl.lit(" "),
-                       pl.col("referrer_type").replace_strict(REFERRER_TYPES, default="")]).alias("__ref"))
-    volume = ["tariff.volume_above_norm", "tariff.volume_below_norm"]
-    return [
-        counts_chart("Bevindingen per controle", _counts(f, "check"), "#2b6cb0"),
-        counts_chart("Bevindingen per ernst", _counts(f, "severity"), "#c05621"),
-        counts_chart("Bevindingen per gemeente", _counts(joined, "municipality"), "#2f855a"),
-        counts_chart("Bevindingen per verwijzer", _counts(joined, "__ref"), "#6b46c1"),
-        counts_chart("Tariefafwijkingen per code (tariff.differs)",
-                     _counts(joined.filter(pl.col("rule") == "tariff.differs"), "code"), "#b7791f"),
-        counts_chart("Omvang boven of onder de norm per code",
-                     _counts(joined.filter(pl.col("rule").is_in(volume)), "code"), "#975a16"),
-    ]
-
-
-def _bases(findings: pl.DataFrame) -> list[tuple[str, str, int, str]]:
-    """Every rule with findings in the batch: check, rule, how many, and its basis."""
-    if findings.is_empty():
-        return []
-    per_rule = (findings.group_by("check", "rule", "basis").agg(pl.len().alias("n"))
-                .sort(["n", "rule"], descending=[True, False]))
-    return [(c, r, n, b) for c, r, b, n in per_rule.select("check", "rule", "basis", "n").iter_rows()]
-
-
-def render_html(report: ValidationReport) -> str:
-    f = report.findings
-    return render_page(
-        "report.html.j2",
-        summary=report.summary,
-        rules_hash=report.summary["rules_hash"],
-        charts=_charts(report),
-        checks=sorted({c for c in f.get_column("check").unique().to_list() if c}),
-        columns=COLUMNS,
-        rows=f.head(HTML_TABLE_LIMIT).select(COLUMNS).iter_rows(),
-        bases=_bases(f),
-        links=report.links,
-        total=f.height,
-        limit=HTML_TABLE_LIMIT,
-    )

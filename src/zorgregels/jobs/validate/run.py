@@ -105,7 +105,7 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
                             facts=mask_bsns_frame(facts.select(
                                 INDEX, "municipality", "referrer_type", "code", "outcome", "volume",
                                 "frequency", "unit", "code_unit", "code_tariff", "duration_days")),
-                            links=engine.catalogue.citation_links())
+                            links=engine.catalogue.citation_links(), catalogue=engine.catalogue)
 
 
 def _summary(rows_in: int, decisions: pl.DataFrame, findings: pl.DataFrame,
