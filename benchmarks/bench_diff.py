@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from benchlib import child_runs, floor_line, load, median, peak_mb  # noqa: E402
+from benchlib import child_runs, cpu_seconds, floor_line, load, median, peak_mb  # noqa: E402
 
 RULE_OLD = """    when:
       current_perceel: 1
@@ -50,7 +50,7 @@ def diff_run(path: str, rules_new: str, out: str) -> None:
 
     report = diff(Engine.from_path(ROOT / "rules"), Engine.from_path(rules_new), path)
     report.write(out, force=True)
-    print(json.dumps({"seconds": time.perf_counter() - t0, "peak_mb": peak_mb(),
+    print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": cpu_seconds(), "peak_mb": peak_mb(),
                       "changed": report.summary["decisions_changed"]}))
 
 
@@ -61,7 +61,7 @@ def floor_run(path: str, out: str) -> None:
     df = pl.read_parquet(path) if path.endswith(".parquet") else pl.read_csv(path, infer_schema=False)
     Path(out).mkdir(parents=True, exist_ok=True)
     df.write_csv(Path(out) / "decisions.csv")
-    print(json.dumps({"seconds": time.perf_counter() - t0, "peak_mb": peak_mb()}))
+    print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": cpu_seconds(), "peak_mb": peak_mb()}))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from benchlib import child_runs, floor_line, load, peak_mb  # noqa: E402
+from benchlib import child_runs, cpu_seconds, floor_line, load, peak_mb  # noqa: E402
 
 
 def one_run(path: str, out: str) -> None:
@@ -37,7 +37,7 @@ def one_run(path: str, out: str) -> None:
     report = engine.validate(path)
     report.write(out, force=True)
     seconds = time.perf_counter() - t0
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb(), "rows": report.rows_in,
+    print(json.dumps({"seconds": seconds, "cpu": cpu_seconds(), "peak_mb": peak_mb(), "rows": report.rows_in,
                       "findings": report.summary["findings"]}))
 
 
@@ -61,7 +61,7 @@ def floor_run(path: str, report: str, out: str) -> None:
     findings.write_ndjson(dest / "findings.jsonl")
     (dest / "summary.json").write_bytes(summary)
     (dest / "report.html").write_bytes(html)
-    print(json.dumps({"seconds": time.perf_counter() - t0, "peak_mb": peak_mb()}))
+    print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": cpu_seconds(), "peak_mb": peak_mb()}))
 
 
 def stages(path: str, out: str) -> None:

@@ -18,6 +18,13 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process (all its threads): steadier than wall time
+    when other work shares the machine."""
+    t = os.times()
+    return t.user + t.system
+
+
 def load() -> str:
     """The machine's load (1, 5, 15 minutes) and its cores: absolute times on a shared machine move."""
     one, five, fifteen = os.getloadavg()
@@ -40,7 +47,8 @@ def median(runs: list[dict[str, Any]], key: str) -> float:
 def floor_line(label: str, work: list[dict[str, Any]], floor: list[dict[str, Any]]) -> str:
     """``work`` beside its floor, medians of fresh runs, with the ratio of the times."""
     w, f = median(work, "seconds"), median(floor, "seconds")
+    wc, fc = median(work, "cpu"), median(floor, "cpu")
     wp, fp = median(work, "peak_mb"), median(floor, "peak_mb")
-    return (f"{label}: {w:.2f} s, peak {wp:,.0f} MB | floor {f:.2f} s, peak {fp:,.0f} MB | "
-            f"ratio {w / f:.1f}x the floor (medians of {len(work)}; runs "
+    return (f"{label}: {w:.2f} s (cpu {wc:.2f} s), peak {wp:,.0f} MB | floor {f:.2f} s (cpu {fc:.2f} s), "
+            f"peak {fp:,.0f} MB | ratio {w / f:.1f}x the floor, cpu {wc / fc:.1f}x (medians of {len(work)}; runs "
             + ", ".join(f"{r['seconds']:.2f}" for r in work) + ")")

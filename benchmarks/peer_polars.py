@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from benchlib import child_runs, load, median, peak_mb  # noqa: E402
+from benchlib import child_runs, cpu_seconds, load, median, peak_mb  # noqa: E402
 
 
 def workload(path: str, out: str) -> dict[str, float]:
@@ -71,7 +71,7 @@ def workload(path: str, out: str) -> dict[str, float]:
     dest.mkdir(parents=True, exist_ok=True)
     findings.write_ndjson(dest / "findings.jsonl")
     df.with_columns(fired.select(verdict.alias("verdict")).to_series()).write_csv(dest / "decisions.csv")
-    return {"seconds": time.perf_counter() - t0, "peak_mb": peak_mb(), "findings": findings.height}
+    return {"seconds": time.perf_counter() - t0, "cpu": cpu_seconds(), "peak_mb": peak_mb(), "findings": findings.height}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             df = generate(args.rows, seed=2025)
             df.write_parquet(path) if args.format == "parquet" else df.write_csv(path)
         runs = child_runs([__file__, "--child", str(path), str(Path(tmp) / "out")], args.runs)
-        print(f"polars peer, {path.name}: {median(runs, 'seconds'):.2f} s, peak {median(runs, 'peak_mb'):,.0f} MB "
+        print(f"polars peer, {path.name}: {median(runs, 'seconds'):.2f} s (cpu {median(runs, 'cpu'):.2f} s), peak {median(runs, 'peak_mb'):,.0f} MB "
               f"(medians of {args.runs} fresh runs; {runs[0]['findings']:,} findings); {load()}")
     return 0
 
