@@ -10,6 +10,7 @@ products/s and peak resident memory (fresh process per run) of ``readers.read_de
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import subprocess
@@ -19,13 +20,13 @@ import zipfile
 from pathlib import Path
 
 CHILD = """
-import resource, sys, time
+import os, resource, sys, time
 from zorgregels.io.readers import read_decisions
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), os.times()
 df = read_decisions([sys.argv[1]])
-took = time.perf_counter() - t0
+took, c1 = time.perf_counter() - t0, os.times()
 assert df["_error"].null_count() == df.height
-print(took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, df.height)
+print(took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, df.height, c1.user + c1.system - c0.user - c0.system)
 """
 
 BASE = "http://www.istandaarden.nl/ijw/3_2/basisschema/schema"
@@ -90,17 +91,19 @@ def main() -> None:
                 z.writestr(name, text)
         print(f"{n_msgs} messages, {n_msgs * a.per_message} products; zip {archive.stat().st_size / 1e6:.1f} MB")
         for label, path in (("folder", folder), ("zip", archive)):
-            times, peaks = [], []
+            times, peaks, cpus = [], [], []
             for _ in range(a.runs):  # a fresh process per run: its peak RSS is the reader's
                 out = subprocess.run([sys.executable, "-c", CHILD, str(path)], check=True,
                                      capture_output=True, text=True).stdout.split()
                 assert int(out[2]) == n_msgs * a.per_message, out
                 times.append(float(out[0]))
                 peaks.append(int(out[1]))
+                cpus.append(float(out[3]))
             med = statistics.median(times)
             print(f"{label:6s}: median {med:.2f} s over {a.runs} runs, "
                   f"{n_msgs * a.per_message / med:,.0f} products/s, "
-                  f"peak RSS {statistics.median(peaks) / 1024:.0f} MB")
+                  f"cpu {statistics.median(cpus):.2f} s, peak RSS {statistics.median(peaks) / 1024:.0f} MB; "
+                  f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 if __name__ == "__main__":
     main()

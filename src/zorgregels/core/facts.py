@@ -223,22 +223,20 @@ def _stripped(col: pl.Expr) -> pl.Expr:
     return pl.when(s == "").then(None).otherwise(s)
 
 
-def parse_column(df: pl.DataFrame, name: str, vocabulary: Mapping[str, set[str]] | None = None,
-                 ) -> tuple[pl.Series, pl.Series | None]:
-    """(fact values, reason or null) of one text column, row for row: ``parse_value`` once per
-    *distinct* value (a year of decisions has a few thousand distinct dates, codes or
-    volumes), so the accepted spellings and the reasons cannot drift; free text is stripped
-    column-wise with Python's own whitespace set."""
+def _free_text(name: str) -> bool:
     f = FIELDS[name]
-    raw = df.get_column(name).cast(pl.Utf8)
-    dtype = dtype_of(name)
-    if f.type == "str" and not f.values:
-        return df.select(_stripped(pl.col(name).cast(pl.Utf8)).alias(name)).to_series(), None
+    return f.type == "str" and not f.values
+
+
+def parse_distinct(name: str, distinct: list[str], vocabulary: Mapping[str, set[str]] | None = None,
+                   ) -> tuple[list[str], list[Any], list[str], list[str]]:
+    """``parse_value`` (and the vocabulary check) once per *distinct* text of a column: the
+    texts with a value and their fact values, the texts that are bad and their reasons."""
     keys: list[str] = []
     vals: list[Any] = []
     err_keys: list[str] = []
     errs: list[str] = []
-    for u in raw.drop_nulls().unique().to_list():
+    for u in distinct:
         try:
             p = parse_value(name, u)
             check_vocabulary(name, p, vocabulary)
@@ -249,29 +247,54 @@ def parse_column(df: pl.DataFrame, name: str, vocabulary: Mapping[str, set[str]]
         if p is not None:
             keys.append(u)
             vals.append(fact_value(name, p))
-    if keys:
-        values = raw.replace_strict(keys, vals, default=None, return_dtype=dtype)
-    else:
-        values = pl.Series(name, dtype=dtype).extend_constant(None, df.height)
+    return keys, vals, err_keys, errs
+
+
+def parse_column_exprs(name: str, distinct: list[str] | None,
+                       vocabulary: Mapping[str, set[str]] | None = None) -> tuple[pl.Expr, pl.Expr | None]:
+    """(fact values, reason or null) of one text column as expressions, row for row, given the
+    column's distinct texts (``None`` for free text, which is only stripped, column-wise, with
+    Python's own whitespace set): a year of decisions has a few thousand distinct dates, codes
+    or volumes, so the accepted spellings and the reasons cannot drift from ``parse_value``."""
+    raw = pl.col(name).cast(pl.Utf8)
+    if distinct is None:
+        return _stripped(raw).alias(name), None
+    dtype = dtype_of(name)
+    keys, vals, err_keys, errs = parse_distinct(name, distinct, vocabulary)
+    values = (raw.replace_strict(keys, vals, default=None, return_dtype=dtype) if keys
+              else pl.lit(None, dtype=dtype)).alias(name)
     if not err_keys:
-        return values.alias(name), None
-    return values.alias(name), raw.replace_strict(err_keys, errs, default=None,
-                                                  return_dtype=pl.Utf8).alias(name)
+        return values, None
+    return values, raw.replace_strict(err_keys, errs, default=None, return_dtype=pl.Utf8).alias(name)
+
+
+def parse_column(df: pl.DataFrame, name: str, vocabulary: Mapping[str, set[str]] | None = None,
+                 ) -> tuple[pl.Series, pl.Series | None]:
+    """``parse_column_exprs`` of one column of ``df``, as series."""
+    distinct = None if _free_text(name) else df.get_column(name).cast(pl.Utf8).drop_nulls().unique().to_list()
+    values, errors = parse_column_exprs(name, distinct, vocabulary)
+    out = df.select(values, *([errors.alias("__err")] if errors is not None else []))
+    return out.get_column(name), out.get_column("__err").alias(name) if errors is not None else None
 
 
 def read_columns(df: pl.DataFrame, vocabulary: Mapping[str, set[str]] | None = None) -> InputColumns:
-    """``read_record`` for a batch of text columns (extra columns are left out)."""
+    """``read_record`` for a batch of text columns (extra columns are left out). Two passes over
+    the batch, each over all columns side by side: their distinct texts, then their values."""
     present = [c for c in df.columns if c in FIELDS and not FIELDS[c].derived]
-    cols: dict[str, pl.Series] = {INDEX: pl.Series(INDEX, range(df.height), dtype=pl.Int64)}
+    parsed = [n for n in present if not _free_text(n)]
+    found = df.select(pl.col(n).cast(pl.Utf8).drop_nulls().unique().implode() for n in parsed).row(0) \
+        if parsed and df.height else [[] for _ in parsed]
+    distinct = dict(zip(parsed, found, strict=True))
+    exprs: list[pl.Expr] = [pl.int_range(0, pl.len(), dtype=pl.Int64).alias(INDEX)]
     bad: list[str] = []
     for name in present:
-        values, errors = parse_column(df, name, vocabulary)
-        cols[name] = values
+        values, errors = parse_column_exprs(name, distinct.get(name), vocabulary)
+        exprs.append(values)
         if errors is not None:
-            cols[error_column(name)] = errors.alias(error_column(name))
+            exprs.append(errors.alias(error_column(name)))
             bad.append(name)
-        cols[raw_column(name)] = df.get_column(name).cast(pl.Utf8).alias(raw_column(name))
-    frame = pl.DataFrame(cols).with_columns(
+        exprs.append(pl.col(name).cast(pl.Utf8).alias(raw_column(name)))
+    frame = df.select(exprs).with_columns(
         [pl.lit(None, dtype=dtype_of(n)).alias(n) for n in FIELDS if n not in present])
     # situation flags: not recorded means "no", unless the value was malformed
     defaults = []
@@ -310,5 +333,6 @@ def to_fact(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 __all__ = ["INPUT_FIELDS", "INPUT_SCRATCH", "InputColumns", "InputIssue", "check_vocabulary",
-           "derive", "error_column", "fact_value", "parse_column", "parse_date", "parse_value",
+           "derive", "error_column", "fact_value", "parse_column", "parse_column_exprs", "parse_date",
+           "parse_distinct", "parse_value",
            "raw_column", "read_columns", "read_record", "reference_date", "to_fact"]

@@ -142,10 +142,19 @@ def _error_row(source: str, message: str, message_type: str | None = None) -> di
     return {SOURCE_ROW: 1, ERROR: message, SOURCE: source, "message_type": message_type}
 
 
+def _may_declare(data: bytes) -> bool:
+    """Whether ``data`` can hold a DOCTYPE or ENTITY declaration: in an ASCII-compatible
+    encoding every declaration starts with ``<!``; a document with NUL bytes (UTF-16/32) is
+    always checked. A message without either skips the declaration parse (a year is tens of
+    thousands of messages)."""
+    return b"<!" in data or b"\x00" in data
+
+
 def parse_message(data: bytes, source: str) -> list[dict[str, Any]]:
     """Rows (one per product) of one message; an error row when it cannot be read."""
     try:
-        _refuse_declarations(data)
+        if _may_declare(data):
+            _refuse_declarations(data)
     except _Refused as exc:
         return [_error_row(source, f"{source}: {exc} (beveiliging: geen entiteiten in iJw-berichten)")]
     try:
@@ -167,8 +176,9 @@ def parse_message(data: bytes, source: str) -> list[dict[str, Any]]:
         return [_error_row(source, f"{source}: bericht {label} ({what}) is geen toewijzing of verzoek "
                                    "om toewijzing en wordt niet ingelezen; alleen JW301 en JW315", label)]
     ns = {"m": f"http://www.istandaarden.nl/ijw/3_2/{msg}/schema", "b": BASE_NS}
-    header = root.find("m:Header", ns)
-    client = root.find("m:Client", ns)
+    m_, b_ = "{" + ns["m"] + "}", "{" + BASE_NS + "}"
+    header = root.find(m_ + "Header")
+    client = root.find(m_ + "Client")
     if header is None or client is None:
         missing = "Header" if header is None else "Client"
         return [_error_row(source, f"{source}: {label} mist het element {missing}", label)]
@@ -183,15 +193,13 @@ def parse_message(data: bytes, source: str) -> list[dict[str, Any]]:
         # JW301 goes from municipality to provider, JW315 from provider to municipality
         "municipality": municipality_code(sender if msg == "jw301" else receiver),
         "provider": receiver if msg == "jw301" else sender,
-        "bsn": _text(client.find("m:Bsn", ns)),
-        "birth_date": _text(client.find("m:Geboortedatum/b:Datum", ns)),
+        "bsn": _text(client.find(m_ + "Bsn")),
+        "birth_date": _text(next((d for g in client.findall(m_ + "Geboortedatum")
+                                  for d in g.findall(b_ + "Datum")), None)),
     }
-    if msg == "jw301":
-        products = client.findall("m:ToegewezenProducten/m:ToegewezenProduct", ns)
-        element = "ToegewezenProduct"
-    else:
-        products = client.findall("m:AangevraagdeProducten/m:AangevraagdProduct", ns)
-        element = "AangevraagdProduct"
+    box, element = ("ToegewezenProducten", "ToegewezenProduct") if msg == "jw301" \
+        else ("AangevraagdeProducten", "AangevraagdProduct")
+    products = [p for b in client.findall(m_ + box) for p in b.findall(m_ + element)]
     if not products:
         return [_error_row(source, f"{source}: {label} bevat geen {element}", label)]
     rows: list[dict[str, Any]] = []
@@ -215,30 +223,44 @@ def parse_message(data: bytes, source: str) -> list[dict[str, Any]]:
     return rows
 
 
-_TAGS: dict[str, tuple[str, str]] = {}  # "{namespace}Local" -> (namespace, Local)
+#: per pair of namespaces read: an element's tag -> its local name, or None when outside them
+_LOCALS: dict[tuple[str, str], dict[Any, str | None]] = {}
+_MISS = object()
+
+
+def _local(tag: Any, spaces: tuple[str, str]) -> str | None:
+    if not isinstance(tag, str):
+        return None  # comments, processing instructions
+    ns, local = tag[1:].partition("}")[::2] if tag[:1] == "{" else ("", tag)
+    return local if ns in spaces else None
 
 
 def _flatten(el: ET.Element, spaces: tuple[str, str], prefix: str, out: dict[str, str | None]) -> None:
     """Text of every leaf below ``el`` by its local path (``Omvang/Volume``), first one wins;
     elements outside the message's and the basisschema's namespaces are ignored."""
+    names = _LOCALS.get(spaces)
+    if names is None:
+        names = _LOCALS.setdefault(spaces, {}) if len(_LOCALS) < 100 else {}
+    _walk(el, spaces, names, prefix, out)
+
+
+def _walk(el: ET.Element, spaces: tuple[str, str], names: dict[Any, str | None], prefix: str,
+          out: dict[str, str | None]) -> None:
     for child in el:
         tag = child.tag
-        split = _TAGS.get(tag)
-        if split is None:
-            if not isinstance(tag, str):
-                continue  # comments, processing instructions
-            split = tag[1:].partition("}")[::2] if tag[:1] == "{" else ("", tag)
-            if len(_TAGS) < 10_000:
-                _TAGS[tag] = split
-        ns, local = split
-        if ns not in spaces:
+        local = names.get(tag, _MISS)
+        if local is _MISS:
+            local = _local(tag, spaces)
+            if len(names) < 10_000:
+                names[tag] = local
+        if local is None:
             continue
-        key = prefix + local
+        key = prefix + local  # type: ignore[operator]
         if len(child):
-            _flatten(child, spaces, key + "/", out)
+            _walk(child, spaces, names, key + "/", out)
         elif key not in out:
-            text = child.text.strip() if child.text else ""
-            out[key] = text or None
+            text = child.text
+            out[key] = (text.strip() or None) if text else None
 
 
 def _product(prod: ET.Element, msg: str, ns: dict[str, str]) -> dict[str, Any]:
@@ -354,8 +376,8 @@ CHUNK = 20_000  # rows held as Python dicts before they become columns (bounds t
 
 
 def _frame(rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
-    frames = [pl.DataFrame(chunk, schema=SCHEMA)
-              for chunk in batched(({c: r.get(c) for c in SCHEMA} for r in rows), CHUNK)]
+    # a row holds only keys of SCHEMA; the missing ones are null
+    frames = [pl.DataFrame(chunk, schema=SCHEMA) for chunk in batched(rows, CHUNK)]
     if not frames:
         return pl.DataFrame(schema=SCHEMA)
     return pl.concat(frames, rechunk=True) if len(frames) > 1 else frames[0]

@@ -49,7 +49,9 @@ def expand(paths: Iterable[str | Path], suffixes: Iterable[str] | None = None) -
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in allowed)
+            # sorted as paths sort (by their parts), with the parts computed once per file
+            out += sorted((f for f in p.rglob("*") if f.suffix.lower() in allowed and f.is_file()),
+                          key=lambda f: f.parts)
         elif p.exists():
             out.append(p)
         else:

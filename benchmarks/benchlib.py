@@ -1,0 +1,54 @@
+"""What the benchmarks share: a child run in a fresh process (its own peak RSS), medians, the
+machine's load, and the floor line (the same work with nothing computed) with its ratio."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process (all its threads): steadier than wall time
+    when other work shares the machine."""
+    t = os.times()
+    return t.user + t.system
+
+
+def load() -> str:
+    """The machine's load (1, 5, 15 minutes) and its cores: absolute times on a shared machine move."""
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.1f}/{five:.1f}/{fifteen:.1f} on {os.cpu_count()} cores"
+
+
+def child_runs(argv: Sequence[str], runs: int, env: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """``runs`` fresh processes of ``argv``; each prints one JSON object as its last line."""
+    out = []
+    for _ in range(runs):
+        p = subprocess.run([sys.executable, *argv], check=True, capture_output=True, text=True, env=env)
+        out.append(json.loads(p.stdout.strip().splitlines()[-1]))
+    return out
+
+
+def median(runs: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(float(r[key]) for r in runs))
+
+
+def floor_line(label: str, work: list[dict[str, Any]], floor: list[dict[str, Any]]) -> str:
+    """``work`` beside its floor, medians of fresh runs, with the ratio of the times."""
+    w, f = median(work, "seconds"), median(floor, "seconds")
+    wc, fc = median(work, "cpu"), median(floor, "cpu")
+    wp, fp = median(work, "peak_mb"), median(floor, "peak_mb")
+    return (f"{label}: {w:.2f} s (cpu {wc:.2f} s), peak {wp:,.0f} MB | floor {f:.2f} s (cpu {fc:.2f} s), "
+            f"peak {fp:,.0f} MB | ratio {w / f:.1f}x the floor, cpu {wc / fc:.1f}x (medians of {len(work)}; runs "
+            + ", ".join(f"{r['seconds']:.2f}" for r in work) + ")")
