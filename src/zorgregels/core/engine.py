@@ -158,7 +158,9 @@ class CoreEngine:
         # after masking every BSN-looking value (a BSN in a decision id, a message, a fact);
         # the receipt completes the decision built just above (a copy would cost more than it)
         result_json = decision.model_dump_json(exclude={"receipt"})
-        if might_hold_bsn(result_json):
+        # the rules hash closes the JSON and is kept as it is (its hex may hold nine digits)
+        tail = f',"rules_hash":"{decision.rules_hash}"}}'
+        if might_hold_bsn(result_json[:-len(tail)] if result_json.endswith(tail) else result_json):
             decision = Decision.model_validate(
                 mask_bsns_in(decision.model_dump(exclude={"receipt"}), keep=("rules_hash",)))
             result_json = decision.model_dump_json(exclude={"receipt"})
