@@ -329,6 +329,10 @@ class DurableRuntime:
         if too_complex:  # a CatalogueError: a clean message and exit 2, never a traceback
             raise CatalogueError(too_complex)
         self.definition = self._build(compiled)
+        #: the fields some durable rule reads: all of a fact that durable-rules is given (a
+        #: field no rule reads cannot change what matches; leaving it out spares its JSON)
+        self.reads = frozenset(f for rule in self.definition.values() for pattern in rule["all"]
+                               for expr in pattern.values() for f in fields_read(expr))
         #: the software that evaluates, for the receipts of what it evaluated
         self.versions = Versions.installed()
         self._host = _SynchronousHost()
@@ -351,7 +355,8 @@ class DurableRuntime:
                         "all": [{"m": piece}], "pri": pri, "run": _queued}
         # every fact matches this one, last: an assert that matched nothing, or a session with
         # an action left on its queue, makes durable-rules' ``delete_state`` crash the process
-        rules[_SEEN] = {"all": [{"m": _TRUE}], "pri": _SEEN_PRI, "run": _queued}
+        # (not the session's own state fact, which has no ``stage``)
+        rules[_SEEN] = {"all": [{"m": _exists("stage")}], "pri": _SEEN_PRI, "run": _queued}
         return rules
 
     # ------------------------------------------------------------------ running
@@ -368,10 +373,12 @@ class DurableRuntime:
             stage = 0
             # facts are flat: copying the lists is a full copy (the session keeps each stage's fact)
             fact = {k: list(v) if isinstance(v, list) else v for k, v in fact.items()}
+            reads = self.reads
             try:
                 while True:
+                    read = {k: v for k, v in fact.items() if k in reads}
                     try:
-                        hits = _matched(handle, _encode({**fact, "sid": sid, "stage": stage}))
+                        hits = _matched(handle, _encode({**read, "sid": sid, "stage": stage}))
                     except Exception as exc:
                         error = engine_error(exc)
                         if error is exc:
@@ -389,6 +396,22 @@ class DurableRuntime:
             finally:
                 if asserted:  # deleting the state of a failed first assert aborts the process
                     durable_rules_engine.delete_state(handle, sid)
+
+
+def fields_read(expr: Any) -> Iterator[str]:
+    """The fields a durable-rules expression reads: every key that is no operator, and the
+    field a ``$m`` compares with."""
+    if isinstance(expr, list):
+        for item in expr:
+            yield from fields_read(item)
+    elif isinstance(expr, dict):
+        for key, value in expr.items():
+            if key == "$m":  # a field compared with a field
+                yield value
+                continue
+            if not key.startswith("$"):
+                yield key
+            yield from fields_read(value)
 
 
 #: the fact as durable-rules reads it: JSON (durable-rules' own ``json.dumps(..., ensure_ascii=False)``,
