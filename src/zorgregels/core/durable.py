@@ -374,11 +374,24 @@ class DurableRuntime:
             # facts are flat: copying the lists is a full copy (the session keeps each stage's fact)
             fact = {k: list(v) if isinstance(v, list) else v for k, v in fact.items()}
             reads = self.reads
+            tail = f',"sid":{_encode(sid)},"stage":'
+            shown: dict[str, Any] = {}  # what ``body`` holds: the JSON members of those fields
+            body = ""
             try:
                 while True:
                     read = {k: v for k, v in fact.items() if k in reads}
+                    # a stage only adds facts (``apply_stage`` copies the others as they are):
+                    # the next fact's JSON is the last one's with the new members appended
+                    if all(read.get(k, _ABSENT) is v for k, v in shown.items()):
+                        added = {k: v for k, v in read.items() if k not in shown}
+                        if added:
+                            body += ("," if body else "") + _encode(added)[1:-1]
+                    else:
+                        body = _encode(read)[1:-1]
+                    shown = read
                     try:
-                        hits = _matched(handle, _encode({**read, "sid": sid, "stage": stage}))
+                        hits = _matched(handle, "{" + body + (tail if body else tail[1:])
+                                        + f"{stage}}}")
                     except Exception as exc:
                         error = engine_error(exc)
                         if error is exc:
@@ -417,6 +430,9 @@ def fields_read(expr: Any) -> Iterator[str]:
 #: the fact as durable-rules reads it: JSON (durable-rules' own ``json.dumps(..., ensure_ascii=False)``,
 #: with the encoder built once instead of on every call)
 _encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+_ABSENT = object()
 
 
 def _queued(c: Any) -> None:
