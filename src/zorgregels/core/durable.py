@@ -10,7 +10,11 @@ handled here and nowhere else:
 * the host's background dispatch threads are not started, and no action ever runs: ``run``
   asserts a stage's fact and drains durable-rules' action queue itself, reading only which
   rules matched (``_matched``), so nothing can race to another thread and be lost, and an
-  error is raised to the caller, never stored in the session state;
+  error is raised to the caller, never stored in the session state. The C engine is reached
+  through the registered ruleset's handle (``Ruleset._handle`` of 2.0.28);
+* every fact matches one last catch-all rule and its queue is drained to the end before the
+  next assert: ``delete_state`` after an assert that matched nothing, or with an action left
+  on the queue, crashes the process (a segmentation fault; measured on 2.0.28);
 * a deep copy of the generated definition is registered (the ruleset constructor mutates it);
 * one fresh session id per case, and ``delete_state`` after it, so facts never leak between
   cases and the 1024-live-sessions limit is never reached;
