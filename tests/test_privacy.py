@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from zorgregels import Engine
 from zorgregels.cli import main
-from zorgregels.core.privacy import WEIGHTS, is_bsn, mask_bsns, mask_bsns_expr
+from zorgregels.core.privacy import WEIGHTS, is_bsn, mask_bsns, mask_bsns_expr, might_hold_bsn
 from zorgregels.io.privacy import BSN_MASK, mask_bsns_frame
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +69,15 @@ def test_the_text_form_and_the_column_form_agree(parts: list[str]) -> None:
     else:
         runs = [r for r in "".join(c if c.isdigit() else " " for c in mask_bsns(text)).split()]
         assert not any(is_bsn(r) for r in runs)
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789 -a\"é٣１\ud800\U0001d7ce"), max_size=40))
+@settings(max_examples=300 * FUZZ, deadline=None)
+def test_the_cheap_prefilter_is_exactly_nine_ascii_digits_in_a_row(text: str) -> None:
+    # what the engine scans a decision's JSON with before it walks it to mask (a false
+    # "no" would let a BSN through)
+    assert might_hold_bsn(text) == (re.search("[0-9]{9}", text) is not None)
+    assert might_hold_bsn(f"x{text}123456789") and not might_hold_bsn("12345678 ١٢٣٤٥٦٧٨٩ ８")
 
 
 def test_a_frame_skips_columns_that_cannot_hold_a_bsn() -> None:

@@ -1,19 +1,23 @@
 """The one adapter between the compiled rules and durable-rules 2.0.28.
 
 durable-rules is the engine of record for single cases: it matches every table row and every
-validation rule, and its actions carry the case from stage to stage (forward chaining). Its
-known pitfalls (shared/style.md) are handled here and nowhere else:
+validation rule; between stages the resolver applies the hit policies and the next stage's fact
+is asserted in the same session (forward chaining). Its known pitfalls (shared/style.md) are
+handled here and nowhere else:
 
 * a private ``Host`` per engine, with a ruleset name unique in the process, so two engines over
   different catalogues live side by side;
-* the host's background dispatch threads are not started: every action runs synchronously
-  inside ``assert_fact``, so no action can race to another thread and be lost;
+* the host's background dispatch threads are not started, and no action ever runs: ``run``
+  asserts a stage's fact and drains durable-rules' action queue itself, reading only which
+  rules matched (``_matched``), so nothing can race to another thread and be lost, and an
+  error is raised to the caller, never stored in the session state. The C engine is reached
+  through the registered ruleset's handle (``Ruleset._handle`` of 2.0.28);
+* every fact matches one last catch-all rule and its queue is drained to the end before the
+  next assert: ``delete_state`` after an assert that matched nothing, or with an action left
+  on the queue, crashes the process (a segmentation fault; measured on 2.0.28);
 * a deep copy of the generated definition is registered (the ruleset constructor mutates it);
 * one fresh session id per case, and ``delete_state`` after it, so facts never leak between
   cases and the 1024-live-sessions limit is never reached;
-* actions take one parameter (two would make them asynchronous), record the key of the rule
-  that fired, and catch every error so it is re-raised to the caller instead of being stored
-  in the state;
 * conditions are put in negation normal form: durable-rules has no ``not``, and a comparison
   on an absent field never matches, which is exactly the two-valued semantics of
   ``conditions.py`` once ``not`` is pushed down with explicit presence tests;
@@ -31,12 +35,14 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import durable_rules_engine  # type: ignore[import-not-found]  # durable-rules C engine, untyped
 from durable.engine import Host
 
 from zorgregels.catalogue.catalogue import Source
@@ -58,7 +64,6 @@ from zorgregels.core.receipt import Versions
 from zorgregels.diagnostics import CatalogueError, Diagnostic, EngineError
 
 _DR_OP = {"eq": None, "ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
-_ADVANCE_PRI = 1_000_000
 _TRUE = {"$ex": {"sid": 1}}
 #: the most ``$and``/``$or`` operators durable-rules 2.0.28 accepts in one rule's expression
 MAX_OPERATORS = 15
@@ -240,7 +245,7 @@ def split(expr: Any, key: str = "") -> list[Any]:
 
 
 def _expressions(stage: Stage) -> Iterator[tuple[str, Any, int, tuple[str, Source]]]:
-    """Every durable rule of a stage but its advance: key, expression, priority, (id, source)."""
+    """Every durable rule of a stage: key, expression, priority, (id, source)."""
     k = stage.index
     here = {"stage": k}
     for ti, table in enumerate(stage.tables):
@@ -322,13 +327,16 @@ class DurableRuntime:
     def __init__(self, compiled: CompiledRules, resolve: Resolver):
         self.name = f"zorgregels_{next(_names)}_{compiled.bundle_hash[:12] or 'anon'}"
         self._resolve = resolve
-        self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
         too_complex = _too_complex(compiled)
         if too_complex:  # a CatalogueError: a clean message and exit 2, never a traceback
             raise CatalogueError(too_complex)
         self.definition = self._build(compiled)
+        #: the fields some durable rule reads: all of a fact that durable-rules is given (a
+        #: field no rule reads cannot change what matches; leaving it out spares its JSON)
+        self.reads = frozenset(f for rule in self.definition.values() for pattern in rule["all"]
+                               for expr in pattern.values() for f in fields_read(expr))
         #: the software that evaluates, for the receipts of what it evaluated
         self.versions = Versions.installed()
         self._host = _SynchronousHost()
@@ -345,86 +353,134 @@ class DurableRuntime:
         rules: dict[str, Any] = {}
         for stage in compiled.stages:
             for key, expr, pri, _ in _expressions(stage):
-                self._add(rules, stage.index, key, expr, pri)
-            here = {"stage": stage.index}
-            rules[f"s{stage.index}.advance"] = {
-                "all": [{"m": here}], "pri": _ADVANCE_PRI, "run": self._advancer(stage.index),
-            }
+                for n, piece in enumerate(split(expr, key)):
+                    # a split expression's pieces are ``key``, ``key#1``, ...: one key recorded
+                    rules[key if n == 0 else f"{key}#{n}"] = {
+                        "all": [{"m": piece}], "pri": pri, "run": _queued}
+        # every fact matches this one, last: an assert that matched nothing, or a session with
+        # an action left on its queue, makes durable-rules' ``delete_state`` crash the process
+        # (not the session's own state fact, which has no ``stage``)
+        rules[_SEEN] = {"all": [{"m": _exists("stage")}], "pri": _SEEN_PRI, "run": _queued}
         return rules
-
-    def _add(self, rules: dict[str, Any], stage: int, key: str, expr: Any, pri: int) -> None:
-        """One durable rule for ``expr``, or several (``key#1``, ...) that record ``key`` once."""
-        pieces = split(expr, key)
-        record = self._recorder(stage, key)
-        for n, piece in enumerate(pieces):
-            name = key if n == 0 else f"{key}#{n}"
-            rules[name] = {"all": [{"m": piece}], "pri": pri, "run": record}
-
-    def _recorder(self, stage: int, key: str) -> Callable[[Any], None]:
-        sessions = self._sessions
-
-        def record(c: Any) -> None:
-            session = sessions.get(c.m["sid"])
-            if session is not None:
-                hits = session.hits.setdefault(stage, [])
-                if key not in hits:  # a split expression records its key once
-                    hits.append(key)
-
-        return record
-
-    def _advancer(self, stage: int) -> Callable[[Any], None]:
-        sessions = self._sessions
-        resolve = self._resolve
-
-        def advance(c: Any) -> None:
-            sid = c.m["sid"]
-            session = sessions.get(sid)
-            if session is None:
-                return
-            try:
-                # the cheapest filter that keeps the fact flat: this runs once per stage and case
-                fact = {k: v for k, v in c.m._d.items() if k[:1] != "$"}
-                del fact["sid"], fact["stage"]
-                session.facts[stage] = fact
-                nxt = resolve(stage, fact, session.hits.get(stage, []), session)
-                if nxt is None:
-                    session.done = True
-                else:
-                    c.assert_fact({**nxt, "sid": sid, "stage": stage + 1})
-            except BaseException as exc:  # re-raised by run(), never swallowed
-                session.error = exc
-
-        return advance
 
     # ------------------------------------------------------------------ running
 
     def run(self, fact: dict[str, Any]) -> Session:
+        """One case through every stage, in one durable-rules session (one fresh ``sid``):
+        each stage's fact is asserted once, the rules it matched are read off durable-rules'
+        action queue, and the resolver turns them into the next stage's fact."""
         with self._lock:
             sid = f"c{next(self._seq)}"
             session = Session()
-            self._sessions[sid] = session
+            handle = self._host.get_ruleset(self.name)._handle
             asserted = False
+            stage = 0
+            # facts are flat: copying the lists is a full copy (the session keeps each stage's fact)
+            fact = {k: list(v) if isinstance(v, list) else v for k, v in fact.items()}
+            reads = self.reads
+            tail = f',"sid":{_encode(sid)},"stage":'
+            shown: dict[str, Any] = {}  # what ``body`` holds: the JSON members of those fields
+            body = ""
             try:
-                # facts are flat: copying the lists is a full copy (durable-rules may keep it)
-                first = {k: list(v) if isinstance(v, list) else v for k, v in fact.items()}
-                self._host.assert_fact(self.name, {**first, "sid": sid, "stage": 0})
-                asserted = True
-            except Exception as exc:
-                error = engine_error(exc)
-                if error is exc:
-                    raise
-                raise error from exc
+                while True:
+                    read = {k: v for k, v in fact.items() if k in reads}
+                    # a stage only adds facts (``apply_stage`` copies the others as they are):
+                    # the next fact's JSON is the last one's with the new members appended
+                    if all(read.get(k, _ABSENT) is v for k, v in shown.items()):
+                        added = {k: v for k, v in read.items() if k not in shown}
+                        if added:
+                            body += ("," if body else "") + _encode(added)[1:-1]
+                    else:
+                        body = _encode(read)[1:-1]
+                    shown = read
+                    try:
+                        hits = _matched(handle, "{" + body + (tail if body else tail[1:])
+                                        + f"{stage}}}")
+                    except Exception as exc:
+                        error = engine_error(exc)
+                        if error is exc:
+                            raise
+                        raise error from exc
+                    asserted = True
+                    if hits:
+                        session.hits[stage] = hits
+                    session.facts[stage] = fact
+                    nxt = self._resolve(stage, fact, hits, session)
+                    if nxt is None:
+                        session.done = True
+                        return session
+                    fact, stage = nxt, stage + 1
             finally:
-                del self._sessions[sid]
-                if asserted:  # deleting the state of a failed assert aborts the process
-                    self._host.delete_state(self.name, sid)
-            if session.error is not None:
-                if isinstance(session.error, Exception) and from_durable(session.error):
-                    raise engine_error(session.error) from session.error
-                raise session.error
-            if not session.done:
-                raise RuntimeError(
-                    "durable-rules heeft de evaluatie van deze casus niet afgerond "
-                    f"(laatste fase: {max(session.facts, default=None)})"
-                )
-            return session
+                if asserted:  # deleting the state of a failed first assert aborts the process
+                    durable_rules_engine.delete_state(handle, sid)
+
+
+def fields_read(expr: Any) -> Iterator[str]:
+    """The fields a durable-rules expression reads: every key that is no operator, and the
+    field a ``$m`` compares with."""
+    if isinstance(expr, list):
+        for item in expr:
+            yield from fields_read(item)
+    elif isinstance(expr, dict):
+        for key, value in expr.items():
+            if key == "$m":  # a field compared with a field
+                yield value
+                continue
+            if not key.startswith("$"):
+                yield key
+            yield from fields_read(value)
+
+
+#: the fact as durable-rules reads it: JSON (durable-rules' own ``json.dumps(..., ensure_ascii=False)``,
+#: with the encoder built once instead of on every call)
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+_ABSENT = object()
+
+
+def _queued(c: Any) -> None:
+    """The action of every durable rule. durable-rules requires one, but ``run`` never lets it
+    run: it reads which rules matched off the action queue itself (``_matched``), which spares
+    each firing a Python closure, two JSON round trips of the session state and of the fact,
+    and a nested assert per stage."""
+
+
+def _matched(handle: int, fact_json: str) -> list[str]:
+    """Assert one fact and drain durable-rules' action queue: the keys of the rules the fact
+    matched, in firing order (priority), each once (a split expression's pieces are one key).
+
+    The queue is durable-rules' own: ``assert_fact`` matches and queues an action per matched
+    rule, ``start_action_for_state`` / ``complete_and_start_action`` hand them out one by one as
+    ``{"<rule name>": {...}}``. Nothing else of the action is needed, so the session state is
+    never read back or rewritten."""
+    code, state = durable_rules_engine.assert_fact(handle, fact_json)
+    if code != 0:  # _SEEN matches every fact, and every stage's fact differs in ``stage``
+        raise RuntimeError(f"durable-rules nam het feit niet aan (code {code})")
+    hits: list[str] = []
+    started = durable_rules_engine.start_action_for_state(handle, state)
+    message = started[1] if started else None
+    try:
+        while message:
+            key = _rule_name(message).partition("#")[0]
+            if key not in hits and key != _SEEN:
+                hits.append(key)
+            message = durable_rules_engine.complete_and_start_action(handle, state)
+    except BaseException:
+        if message:
+            durable_rules_engine.abandon_action(handle, state)
+        raise
+    return hits
+
+
+#: the rule every fact matches (``_build``): the last one on every stage's queue, never a hit
+_SEEN = "seen"
+_SEEN_PRI = 1_000_000
+
+
+def _rule_name(message: str) -> str:
+    """The rule an action message is for: its one key (``{"s0.t0.r3":{"m":{...}}}``). Rule
+    names are generated here (``row_key`` ...) and hold no quote, so no JSON parse is needed."""
+    if message.startswith('{"'):
+        return message[2:message.index('"', 2)]
+    return str(next(iter(json.loads(message))))

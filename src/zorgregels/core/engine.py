@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any, Self
 from pydantic import BaseModel
 
 from zorgregels.catalogue.catalogue import Catalogue
-from zorgregels.catalogue.compile import CompiledRules, Stage, compile_catalogue
+from zorgregels.catalogue.compile import CompiledRule, CompiledRules, Stage, compile_catalogue
 from zorgregels.catalogue.loader import load_catalogue
 from zorgregels.catalogue.model import Code
 from zorgregels.core.advice import ADVICE_DERIVATIONS, depends_on, judges_advice
@@ -23,6 +24,7 @@ from zorgregels.core.facts import derive, read_record, reference_date, to_fact
 from zorgregels.core.findings import (
     INVALID_VALUE,
     MISSING_INPUTS,
+    Kind,
     of_rule,
     table_conflict,
     table_gap,
@@ -74,6 +76,15 @@ class CoreEngine:
         self._advice_figures: dict[tuple[str, Decimal | None], tuple[str | None, str | None]] = {}
         #: the facts a care question's advised code adds (shown in the explanation)
         self._advice_facts = tuple(d.name for d in ADVICE_DERIVATIONS if d.name != "on_advice")
+        # what every case reads of the catalogue, fixed once: its vocabulary, the durable key of
+        # each table row, and each rule with its key, kind and what its trace step shows
+        self._vocabulary = catalogue.vocabulary()
+        self._row_keys = {s.index: [(applies_key(s.index, ti), [(row_key(s.index, ti, r.index), r.index)
+                                                                for r in t.rows])
+                                    for ti, t in enumerate(s.tables)] for s in self.compiled.stages}
+        last = len(self.compiled.stages) - 1
+        self._rule_plan = tuple(_RulePlan.of(last, ri, rule)
+                                for ri, rule in enumerate(self.compiled.stages[last].rules))
 
     @property
     def vocabulary(self) -> dict[str, set[str]]:
@@ -115,9 +126,9 @@ class CoreEngine:
         results = session.memo.setdefault("tables", [])
         hit_set = set(hits)
         resolved = []
-        for ti, table in enumerate(stage.tables):
-            matched = [r.index for r in table.rows if row_key(stage_index, ti, r.index) in hit_set]
-            res = resolve_table(table, fact, matched, applies_key(stage_index, ti) in hit_set)
+        for table, (applies, rows) in zip(stage.tables, self._row_keys[stage_index], strict=True):
+            matched = [index for key, index in rows if key in hit_set]
+            res = resolve_table(table, fact, matched, applies in hit_set)
             res.stage = stage_index
             resolved.append(res)
         results += resolved
@@ -145,7 +156,7 @@ class CoreEngine:
         if odd:
             raise InputError(f"een casus heeft tekst als veldnamen, niet {odd[0]!r}")
         day = reference_date(as_of) if as_of is not None else None
-        typed, issues, _extra = read_record(raw, self.vocabulary)
+        typed, issues, _extra = read_record(raw, self._vocabulary)
         if day is None:
             day = typed.get("decision_date")
             if day is None:
@@ -153,12 +164,14 @@ class CoreEngine:
         derived = derive(typed, self.catalogue, day)
         fact = to_fact({**typed, **derived})
         session = self._runtime.run(fact)
-        decision = self._decision(session, typed, derived, issues, day)
+        decision = self._decision(session, typed, derived, fact, issues, day)
         # the result hash covers the decision as evaluate --json prints it, without the receipt,
         # after masking every BSN-looking value (a BSN in a decision id, a message, a fact);
         # the receipt completes the decision built just above (a copy would cost more than it)
         result_json = decision.model_dump_json(exclude={"receipt"})
-        if might_hold_bsn(result_json):
+        # the rules hash closes the JSON and is kept as it is (its hex may hold nine digits)
+        tail = f',"rules_hash":"{decision.rules_hash}"}}'
+        if might_hold_bsn(result_json[:-len(tail)] if result_json.endswith(tail) else result_json):
             decision = Decision.model_validate(
                 mask_bsns_in(decision.model_dump(exclude={"receipt"}), keep=("rules_hash",)))
             result_json = decision.model_dump_json(exclude={"receipt"})
@@ -166,7 +179,7 @@ class CoreEngine:
         return decision
 
     def _decision(self, session: Session, typed: dict[str, Any], derived: dict[str, Any],
-                  issues: list[Any], as_of: dt.date) -> Decision:
+                  fact: dict[str, Any], issues: list[Any], as_of: dt.date) -> Decision:
         last = len(self.compiled.stages) - 1
         final = session.facts[last]
         trace: list[TraceStep] = []
@@ -184,7 +197,7 @@ class CoreEngine:
             trace.append(TraceStep(
                 stage=0, kind="derive", id="engine.derived_facts", status="derived",
                 name="afgeleide feiten (leeftijd, termijnen, catalogusgegevens van de code)",
-                outputs={k: display(k, v) for k, v in to_fact(derived).items()},
+                outputs={k: display(k, fact[k]) for k in derived if k in fact},  # the fact form, once
                 basis="domain.md §4-§5; Jeugdwet art. 1.1 (leeftijd)"))
 
         results = session.memo.get("tables", [])
@@ -218,26 +231,24 @@ class CoreEngine:
                 outputs={k: display(k, final[k]) for k in self._advice_facts if k in final},
                 basis="Awb art. 3:2 (zorgvuldige voorbereiding: het advies wordt aan dezelfde regels getoetst als een besluit)"))
 
-        rules_stage = self.compiled.stages[last]
         fired = set(session.hits.get(last, []))
         not_evaluable: list[NotEvaluable] = []
-        for ri, rule in enumerate(rules_stage.rules):
-            if rule_key(last, ri) in fired:
-                findings.append(of_rule(rule).finding(
-                    message=format_message(rule.message, final, judges_advice(rule)), basis=rule.basis,
+        for plan in self._rule_plan:
+            rule = plan.rule
+            if plan.key in fired:
+                message = format_message(rule.message, final, plan.advice)
+                findings.append(plan.kind.finding(
+                    message=message, basis=rule.basis,
                     expected=display(rule.expected, final.get(rule.expected)) if rule.expected else None,
                     actual=display(rule.actual, final.get(rule.actual)) if rule.actual else None,
                     decision_id=decision_id))
-                reads = list(rule.requires) + [f for f in rule.reads if f not in rule.requires]
                 trace.append(TraceStep(
                     stage=last, kind="rule", id=rule.id, status="fired", name=rule.check,
-                    values={f: display(f, final.get(f)) for f in reads},
-                    basis=rule.basis, source=f"{rule.source.file}:{rule.source.line}",
-                    message=findings[-1].message))
-            else:
+                    values={f: display(f, final.get(f)) for f in plan.reads},
+                    basis=rule.basis, source=plan.source, message=message))
+            elif not final.keys() >= plan.requires:
                 lacking = [f for f in rule.requires if f not in final]
-                if lacking:
-                    not_evaluable.append(NotEvaluable(rule=rule.id, check=rule.check, missing=lacking))
+                not_evaluable.append(NotEvaluable(rule=rule.id, check=rule.check, missing=lacking))
         depends: list[str] = []
         if "code" not in typed:  # a care question: the rules of a decision do not apply to it
             no_advice = "on_advice" not in final
@@ -293,6 +304,28 @@ class CoreEngine:
             figures = (str(tm.tariff_3m) if tm.tariff_3m is not None else None, _hours(tm.hours_3m))
             self._advice_figures[key] = figures
         return figures
+
+
+@dataclass(frozen=True)
+class _RulePlan:
+    """A rule of the last stage as every case reads it: its durable key, its kind, whether it
+    judges the advice, the fields its trace step shows and its source, worked out once."""
+
+    rule: CompiledRule
+    key: str
+    kind: Kind
+    advice: bool
+    reads: tuple[str, ...]
+    requires: frozenset[str]
+    source: str
+
+    @classmethod
+    def of(cls, stage: int, index: int, rule: CompiledRule) -> _RulePlan:
+        return cls(rule=rule, key=rule_key(stage, index), kind=of_rule(rule),
+                   advice=judges_advice(rule),
+                   reads=(*rule.requires, *(f for f in rule.reads if f not in rule.requires)),
+                   requires=frozenset(rule.requires),
+                   source=f"{rule.source.file}:{rule.source.line}")
 
 
 def _raw_text(value: Any) -> str:

@@ -10,6 +10,7 @@ lists are joined with ", ".
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -39,10 +40,13 @@ def display(name: str, value: Any) -> Any:
     """A fact value as a person reads it (None when absent)."""
     if value is None:
         return None
-    f = FIELDS.get(name)
-    if f is None:
-        return value
-    return from_fact_value(f, value)
+    f = _SHOWN_OTHERWISE.get(name)
+    return value if f is None else from_fact_value(f, value)
+
+
+#: the fields whose fact form reads otherwise (``from_fact_value``: dates and amounts); every
+#: other value reads as it is
+_SHOWN_OTHERWISE = {n: f for n, f in FIELDS.items() if f.type in ("date", "money", "decimal")}
 
 
 def _scaled_text(col: pl.Expr, money: bool) -> pl.Expr:
@@ -138,14 +142,18 @@ def format_message(template: str, fact: Mapping[str, Any], advice: bool = False)
                 out.append(text(p.body))
         return "".join(out)
 
-    return text(parse(template))
+    return text(_parsed(template))
+
+
+#: a rule's message template parsed once (the catalogue's templates are a fixed, small set)
+_parsed = functools.lru_cache(maxsize=4096)(parse)
 
 
 def fields_shown(template: str, fact: Mapping[str, Any]) -> list[str]:
     """The facts a message shows for one case: its placeholders outside conditional parts, and
     the fact and placeholders of each conditional part that shows (the reasons it names)."""
     out: list[str] = []
-    for p in parse(template):
+    for p in _parsed(template):
         if isinstance(p, Slot):
             names = [p.field]
         elif isinstance(p, Part) and _part_shows(p, display(p.field, fact.get(p.field))):

@@ -27,7 +27,6 @@ CANDIDATE = r"\d{9}"
 #: a run of digits or a run of anything else: a text split so that a run stands alone
 _TOKENS = "[0-9]+|[^0-9]+"
 _RUN = re.compile("[0-9]+")
-_CANDIDATE = re.compile(CANDIDATE)
 
 
 def is_bsn(digits: str) -> bool:
@@ -37,10 +36,17 @@ def is_bsn(digits: str) -> bool:
     return sum(w * int(d) for w, d in zip(WEIGHTS, digits, strict=True)) % 11 == 0
 
 
+#: bytes with every ASCII digit as ``0`` and every other byte as a space (UTF-8 encodes
+#: nothing else as an ASCII digit), and what nine consecutive digits become
+_DIGITS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_NINE_DIGITS = b"0" * 9
+
+
 def might_hold_bsn(text: str) -> bool:
-    """False when ``text`` certainly holds no BSN (no nine consecutive digits): the cheap test
-    before ``mask_bsns_in`` walks a document."""
-    return _CANDIDATE.search(text) is not None
+    """False when ``text`` certainly holds no BSN (no nine consecutive ASCII digits): the cheap
+    test before ``mask_bsns_in`` walks a document. Done in C in two linear passes (translate,
+    find), several times faster than a regular expression over a decision's JSON."""
+    return _NINE_DIGITS in text.encode("utf-8", "surrogatepass").translate(_DIGITS)
 
 
 def _mask_run(m: re.Match[str]) -> str:
