@@ -22,12 +22,24 @@ from zorgregels.catalogue.yamlio import LocDict, locate
 from zorgregels.diagnostics import Diagnostic
 
 
+def _report(diags: list[Diagnostic], name: str, data: LocDict, i: int, s: Sentence, code: str,
+            message: str, key: str | None) -> None:
+    base = ("letters", "sentences", i)
+    line = locate(data, (*base, key) if key else base)[0]
+    diags.append(Diagnostic(code=code, message=message, file=name, line=line, rule=s.id))
+
+
 class _Catalogue(Protocol):
-    codes: Mapping[str, Any]
-    grounds: Mapping[str, Any]
-    ladder: Mapping[int, Any]
-    bibliography: Mapping[str, Any]
-    letters: LetterCatalogue
+    @property
+    def codes(self) -> Mapping[str, Any]: ...
+    @property
+    def grounds(self) -> Mapping[str, Any]: ...
+    @property
+    def ladder(self) -> Mapping[int, Any]: ...
+    @property
+    def bibliography(self) -> Mapping[str, Any]: ...
+    @property
+    def letters(self) -> LetterCatalogue: ...
 
 
 def attach_letters(cat: _Catalogue, parsed: Iterable[tuple[str, LocDict, Any]]) -> list[Diagnostic]:
@@ -46,11 +58,9 @@ def attach_letters(cat: _Catalogue, parsed: Iterable[tuple[str, LocDict, Any]]) 
         for i, s in enumerate(section.sentences):
             line, _ = locate(data, ("letters", "sentences", i))
 
-            def error(code: str, message: str, key: str | None = None, *, _i: int = i,
-                      _line: int | None = line, _s: Sentence = s) -> None:
-                where = locate(data, ("letters", "sentences", _i, key))[0] if key else _line
-                diags.append(Diagnostic(code=code, message=message, file=name, line=where or _line,
-                                        rule=_s.id))
+            def error(code: str, message: str, key: str | None = None, *,
+                      _at: tuple[str, LocDict, int, Sentence] = (name, data, i, s)) -> None:
+                _report(diags, *_at, code, message, key)
 
             if s.id in seen:
                 error("letters.duplicate_id", f"zin '{s.id}' is al gedefinieerd in {seen[s.id]}", "id")
@@ -80,7 +90,7 @@ def attach_letters(cat: _Catalogue, parsed: Iterable[tuple[str, LocDict, Any]]) 
             if hit:
                 error("letters.code_in_text", f"de tekst noemt code {hit.group(1)}; een brief noemt "
                       "de naam van de hulp ({code_name}), nooit de code", "text")
-            for gid in cat.grounds:
+            for gid in (g for g in cat.grounds if "_" in g):  # "woonplaats" is also a word
                 if gid in literal:
                     error("letters.id_in_text", f"de tekst noemt het id '{gid}'; gebruik {{ground_name}}",
                           "text")

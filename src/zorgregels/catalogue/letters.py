@@ -22,7 +22,6 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
 Part = Literal[
     "grant.intro", "grant.help", "grant.fit", "grant.time", "grant.provider",
     "rejection.intro", "rejection.steps", "rejection.ground", "rejection.alternative",

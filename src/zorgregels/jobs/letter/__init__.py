@@ -3,5 +3,7 @@
 
 from zorgregels.jobs.letter.compose import LetterWriter
 from zorgregels.jobs.letter.model import FORMATS, Letter, LetterReceipt, Refusal, TracedSentence
+from zorgregels.jobs.letter.output import LetterBatch, render, write_letters
 
-__all__ = ["FORMATS", "Letter", "LetterReceipt", "LetterWriter", "Refusal", "TracedSentence"]
+__all__ = ["FORMATS", "Letter", "LetterBatch", "LetterReceipt", "LetterWriter", "Refusal", "TracedSentence",
+           "render", "write_letters"]
