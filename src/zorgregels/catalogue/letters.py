@@ -44,6 +44,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "end_date": ("end_date",),
     "request_date": ("request_date",),
     "decision_date": ("decision_date",),
+    "term": ("request_date", "decision_date"),
     "domains": ("domains",),
     "severity": ("severity",),
     "complexity": ("complexity", "domains"),
@@ -79,6 +80,8 @@ class Sentence(BaseModel):
     ground: str | None = Field(None, description="only for rejections on this ground")
     optional: bool = Field(False, description="left out (not refused) when a placeholder has no value")
     basis: str | None = Field(None, description="provision the sentence rests on (sources catalogue)")
+    motivation: bool = Field(True, description="false: the sentence states the decision, not a "
+                             "reason; the letter shows it, the case's motivation leaves it out")
 
 
 class LetterSection(BaseModel):

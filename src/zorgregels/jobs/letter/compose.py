@@ -91,7 +91,7 @@ class LetterWriter:
             return Refusal(**where, outcome=outcome, reasons=missing)
         traced = self._with_provisions(outcome, typed, traced)
         traced = [s.model_copy(update={"text": mask_bsns_in_text(s.text, bsns)}) for s in traced]
-        motivation = " ".join(s.text for s in traced if s.section == "motivation")
+        motivation = case_motivation(traced)
         text = render_plain(traced)
         citations = [s.facts["provision"] for s in traced if s.part == "provisions"]
         readability = measure("\n".join(s.text for s in traced)).as_dict()
@@ -143,7 +143,9 @@ class LetterWriter:
         basis = "; ".join(c.text for c in citations_of(self.catalogue, s.basis)) if s.basis else None
         return TracedSentence(template=s.id, part=s.part, section=section_of(s.part),
                               text=_sentence(fill(s.text, words)), facts=facts, rule=rule,
-                              basis=basis or None, file=ls.file, line=ls.line)
+                              basis=basis or None, file=ls.file, line=ls.line,
+                              reason=s.motivation and bool(ls.placeholders)
+                              and section_of(s.part) == "motivation")
 
     def _with_provisions(self, outcome: str, typed: Mapping[str, Any],
                          traced: list[TracedSentence]) -> list[TracedSentence]:
@@ -167,7 +169,7 @@ class LetterWriter:
                     text=_sentence(fill(ls.sentence.text, {"provision": text})),
                     facts={"provision": text}, rule=(f"ground:{typed['rejection_reason']}"
                                                      if outcome == "rejected" else None),
-                    basis=text, file=ls.file, line=ls.line))
+                    basis=text, file=ls.file, line=ls.line, reason=False))
         order = {name: i for i, (name, _) in enumerate(SECTIONS)}
         return sorted([*traced, *provisions], key=lambda s: order[s.section])
 
@@ -191,6 +193,15 @@ class LetterWriter:
         reasons = [c.message for c in audited.criteria if c.status == "fail"
                    and not (c.criterion == "motivation_specific" and motivation is None)]
         return reasons or list(audited.reasons), review
+
+
+def case_motivation(traced: list[TracedSentence]) -> str:
+    """The motivation of this case: the sentences of the motivation that give a reason from a
+    fact of the case. The fixed sentences that explain a rule read the same in every letter on
+    that ground, and a sentence that states the decision itself (``motivation: false``) is no
+    reason; both stay in the letter's text but are not the case's own motivation (the audit would
+    rightly call the former boilerplate)."""
+    return " ".join(s.text for s in traced if s.section == "motivation" and s.reason)
 
 
 def _sentence(text: str) -> str:

@@ -44,6 +44,7 @@ class TracedSentence(BaseModel):
     basis: str | None = Field(None, description="the provision the sentence rests on, in words")
     file: str
     line: int | None = None
+    reason: bool = Field(True, description="part of the case's motivation (Letter.motivation)")
 
 
 class Letter(BaseModel):

@@ -17,6 +17,9 @@ PROVIDER_WORDS = {"consortium": "een consortium van jeugdhulpaanbieders",
                   "vrijgevestigde": "een vrijgevestigde jeugdhulpverlener",
                   "instelling": "een jeugdhulpinstelling"}
 SEVERITY_WORDS = {"licht": "licht", "matig": "matig ernstig", "ernstig": "ernstig"}
+#: numbers up to twenty are written in words (Taalunie); above that in digits
+NUMBER_WORDS = ("nul een twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien "
+                "vijftien zestien zeventien achttien negentien twintig").split()
 COMPLEXITY_WORDS = {"enkelvoudig": "één soort probleem", "meervoudig": "meer problemen tegelijk"}
 
 
@@ -37,7 +40,9 @@ def _free(value: Any) -> str | None:
     if value is None:
         return None
     text = " ".join(str(value).split()).rstrip(" .!?;:")
-    return text or None
+    # it follows a colon inside a sentence: a lower-case first letter, unless a name or an
+    # abbreviation starts it (a capital second letter, or a word the record capitalises twice)
+    return _lower_first(text) if text else None
 
 
 def _date(value: Any) -> str | None:
@@ -65,6 +70,11 @@ def letter_words(typed: Mapping[str, Any], derived: Mapping[str, Any],
         words["duration"] = "1 maand" if n == 1 else f"{n} maanden"
     for name in ("request_date", "decision_date", "information_requested_date"):
         words[name] = _date(typed.get(name))
+    asked, decided = typed.get("request_date"), typed.get("decision_date")
+    if isinstance(asked, dt.date) and isinstance(decided, dt.date) and asked <= decided:
+        weeks = -(-(decided - asked).days // 7) or 1
+        count = NUMBER_WORDS[weeks] if weeks < len(NUMBER_WORDS) else str(weeks)
+        words["term"] = "één week" if weeks == 1 else f"{count} weken"
     domains = [catalogue.domains[d].name for d in typed.get("domains") or [] if d in catalogue.domains]
     words["domains"] = _join([_lower_first(d) for d in domains]) or None
     words["severity"] = SEVERITY_WORDS.get(typed.get("severity") or "")
@@ -74,11 +84,13 @@ def letter_words(typed: Mapping[str, Any], derived: Mapping[str, Any],
     ref = catalogue.referrer_types.get(typed.get("referrer_type") or "")
     words["referrer"] = f"de {ref.name.replace(' / ', ' of ')}" if ref is not None and ref.authorised else None
     age = derived.get("age", typed.get("age"))
-    words["age"] = str(age) if isinstance(age, int) else None
+    if isinstance(age, int) and age >= 0:
+        words["age"] = NUMBER_WORDS[age] if age < len(NUMBER_WORDS) else str(age)
     names = {m.code: m.name for m in catalogue.region.municipalities}
     for name in ("municipality", "responsible_municipality"):
         value = typed.get(name)
-        words[name] = names.get(value, value) if value else None
+        # a municipality outside the region: by its CBS code, the only name the record gives
+        words[name] = names.get(value, f"de gemeente met CBS-code {value}") if value else None
     for name in ("help_question", "problems", "needed_help", "network_assessment", "expertise",
                  "alternative_offered"):
         words["alternative" if name == "alternative_offered" else name] = _free(typed.get(name))
