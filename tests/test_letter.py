@@ -232,3 +232,13 @@ def test_readability_counts_words_of_any_text(ws: list[str]) -> None:
 
 def test_syllables_by_vowel_groups() -> None:
     assert [syllables(w) for w in ("hulp", "bezwaar", "bijzonder", "jeugdhulpverlener")] == [1, 2, 3, 5]
+
+
+def test_the_examples_in_docs_are_what_the_tool_writes(engine) -> None:
+    doc = (ROOT / "docs/letters.md").read_text(encoding="utf-8")
+    grant = next(r for r in _rows(EXAMPLE_YEAR) if r["decision_id"] == "B2025-0000002")
+    rejection = next(r for r in _rows(AUDIT_YEAR) if r["decision_id"] == "ZKI-2025-00001")
+    for row in (grant, rejection):
+        letter = engine.letter(row)
+        assert isinstance(letter, Letter)
+        assert f"```markdown\n{render(letter, 'md')}```" in doc
