@@ -242,3 +242,14 @@ def test_the_examples_in_docs_are_what_the_tool_writes(engine) -> None:
         letter = engine.letter(row)
         assert isinstance(letter, Letter)
         assert f"```markdown\n{render(letter, 'md')}```" in doc
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from([*"abc {}_.:", "{code_name}", "{bsn}", "{0}", "{__class__}"]),
+                min_size=1, max_size=15).map("".join).filter(lambda t: t.strip(" .!?;:")))
+def test_record_text_is_inserted_verbatim_never_as_a_template(engine, text: str) -> None:
+    letter = engine.letter(_rejection(problems=text))
+    assert isinstance(letter, Letter)
+    sentence = next(s for s in letter.sentences if s.template == "rejection.steps.problems")
+    shown = " ".join(text.split()).rstrip(" .!?;:")
+    assert shown[1:] in sentence.text  # the first letter may be lower-cased after the colon
