@@ -45,7 +45,8 @@ def test_the_document_describes_every_output_with_known_types() -> None:
     assert {"findings.jsonl", "decisions.csv", "summary.json (validate)", "audit.jsonl",
             "summary.json (audit)", "findings_appeared.jsonl en findings_disappeared.jsonl",
             "decisions_changed.csv", "diff.json", "evaluate --json", "tariffs --format json",
-            "algoritmeregister.json (en register --json)"} <= set(DOCUMENTED)
+            "algoritmeregister.json (en register --json)", "letters.jsonl", "refusals.jsonl",
+            "summary.json (letter)"} <= set(DOCUMENTED)
     for name, keys in DOCUMENTED.items():
         assert keys, name
         assert set(keys.values()) <= TYPES, (name, set(keys.values()) - TYPES)
@@ -96,6 +97,11 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     edge_audit = write_csv(tmp / "edge_audit.csv", header, rows)
     assert main(["audit", str(edge_audit), "--rules", rules, "--out", str(tmp / "audit_edge")]) == 1
     out["audit_edge"] = tmp / "audit_edge"
+    # letters: the first 600 decisions of the audit year (grants, rejections and refusals)
+    header, rows = read_rows(AUDIT_YEAR)
+    part = write_csv(tmp / "letters_part.csv", header, rows[:600])
+    assert main(["letter", str(part), "--rules", rules, "--out", str(tmp / "letters")]) == 1
+    out["letters"] = tmp / "letters"
     # diff: one tariff changed, on the first 800 decisions of the year
     proposal = tmp / "voorstel"
     shutil.copytree(ROOT / "rules", proposal)
@@ -119,7 +125,8 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 JSONL = [("year", "findings.jsonl", "findings.jsonl"), ("edge", "findings.jsonl", "findings.jsonl"),
          ("audit", "audit.jsonl", "audit.jsonl"), ("audit_edge", "audit.jsonl", "audit.jsonl"),
-         ("diff", "findings_appeared.jsonl", "findings_appeared.jsonl en findings_disappeared.jsonl")]
+         ("diff", "findings_appeared.jsonl", "findings_appeared.jsonl en findings_disappeared.jsonl"),
+         ("letters", "letters.jsonl", "letters.jsonl"), ("letters", "refusals.jsonl", "refusals.jsonl")]
 
 
 def lines_of(path: Path) -> list[dict[str, Any]]:
@@ -266,7 +273,7 @@ def json_keys_hold(data: dict[str, Any], keys: dict[str, str], where: str) -> No
 
 @pytest.mark.parametrize(("run", "name", "doc"), [
     ("year", "summary.json", "summary.json (validate)"), ("audit", "summary.json", "summary.json (audit)"),
-    ("diff", "diff.json", "diff.json")])
+    ("diff", "diff.json", "diff.json"), ("letters", "summary.json", "summary.json (letter)")])
 def test_summaries_have_the_documented_keys(outputs: dict[str, Path], run: str, name: str, doc: str) -> None:
     data = json.loads((outputs[run] / name).read_text(encoding="utf-8"))
     json_keys_hold(data, DOCUMENTED[doc], name)

@@ -13,6 +13,7 @@ from zorgregels.core.engine import CoreEngine
 from zorgregels.core.facts import reference_date
 from zorgregels.io.frame import Records
 from zorgregels.jobs.audit import DEFAULT_REUSE_THRESHOLD, DEFAULT_SIMILARITY, Auditor, AuditReport
+from zorgregels.jobs.letter import Letter, LetterBatch, LetterWriter, Refusal, write_letters
 from zorgregels.jobs.overview import TariffTable, tariff_table
 from zorgregels.jobs.validate import Progress, ValidationReport, validate
 
@@ -59,6 +60,22 @@ class Engine(CoreEngine):
         """Audit the transparency of light-help rejections (see ``zorgregels.jobs.audit``)."""
         return self.auditor.audit(records, reuse_threshold=reuse_threshold, similarity=similarity,
                                   as_of=_day(as_of), columns=columns)
+
+    @cached_property
+    def letter_writer(self) -> LetterWriter:
+        """The decision letters of this catalogue (``zorgregels.jobs.letter``)."""
+        return LetterWriter(self)
+
+    def letter(self, case: dict[str, object], *, as_of: DateLike | None = None) -> Letter | Refusal:
+        """The motivation section of one decision's letter (``.text``), or why it cannot be
+        written (``Refusal.reasons``); the same text ``zorgregels letter`` prints."""
+        bsn = str(case.get("bsn") or "").strip()
+        return self.letter_writer.write(case, as_of=_day(as_of), bsns={bsn} if len(bsn) >= 8 else set())
+
+    def letters(self, records: Records, *, as_of: DateLike | None = None,
+                columns: str | Path | None = None) -> LetterBatch:
+        """The letters (and refusals) of a batch; ``.write(DIR)`` writes them."""
+        return write_letters(self.letter_writer, records, columns=columns, as_of=_day(as_of))
 
 
 __all__ = ["DateLike", "Engine"]

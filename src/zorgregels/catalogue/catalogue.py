@@ -8,6 +8,7 @@ from typing import Any
 
 from zorgregels.catalogue.citations import Citation
 from zorgregels.catalogue.conditions import Cond
+from zorgregels.catalogue.letters import LetterCatalogue
 from zorgregels.catalogue.model import (
     BudgetCeiling,
     Code,
@@ -91,6 +92,8 @@ class Catalogue:
     bibliography: dict[str, SourceDecl] = field(default_factory=dict)
     #: every citation a basis makes, by its words without the note ("Jeugdwet art. 1.2 lid 3")
     citations: dict[str, Citation] = field(default_factory=dict)
+    #: the sentences of the decision letter (``letters:`` sections; ``zorgregels letter``)
+    letters: LetterCatalogue = field(default_factory=LetterCatalogue)
 
     def tariff_on(self, code: str, on: dt.date) -> Tariff | None:
         c = self.codes.get(code)

@@ -27,6 +27,7 @@ from zorgregels.catalogue.catalogue import (
 )
 from zorgregels.catalogue.conditions import All, ConditionError, Const, Parser, to_fact_value
 from zorgregels.catalogue.fields import FIELDS, TABLE_OUTPUTS
+from zorgregels.catalogue.letter_check import attach_letters
 from zorgregels.catalogue.model import Code, RuleFile, Table
 from zorgregels.catalogue.yamlio import LocDict, load_yaml, locate
 from zorgregels.diagnostics import CatalogueError, Diagnostic
@@ -130,7 +131,7 @@ class _Loader:
         parsed.sort(key=lambda entry: (entry[0] not in self.national_files, Path(entry[0]).name, entry[0]))
         cat = self._merge(parsed)
         if cat is not None:
-            self.diags.extend(resolve_bases(cat, str(self.root)))
+            self.diags.extend(resolve_bases(cat, str(self.root)) + attach_letters(cat, parsed))
             region_files = [name for name, _, model in parsed
                             if model.region is not None and name not in self.national_files]
             cat.bundle_hash = layers.bundle_hash(raws, self.root, region_files[:1],

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from zorgregels.catalogue.fields import FREQUENCIES, PROVIDER_TYPES, REFERRER_TYPES, UNITS, CareForm
+from zorgregels.catalogue.letters import LetterSection
 
 FORMAT_VERSION = 1
 
@@ -347,6 +348,7 @@ class RuleFile(Strict):
     grounds: list[Ground] | None = None
     budget_ceilings: list[BudgetCeiling] | None = None
     sources: list[SourceDecl] | None = None
+    letters: LetterSection | None = None  # the decision letter's sentences (catalogue.letters)
 
 
 # Re-exported vocabularies, for the loader's messages.

@@ -12,7 +12,18 @@ import os
 import sys
 import traceback
 
-from zorgregels.cli import audit, check, diff, evaluate, register, schema, tariffs, test, validate
+from zorgregels.cli import (
+    audit,
+    check,
+    diff,
+    evaluate,
+    letter,
+    register,
+    schema,
+    tariffs,
+    test,
+    validate,
+)
 from zorgregels.cli.args import (
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
@@ -32,7 +43,7 @@ from zorgregels.version import __version__
 DEBUG_ENV = "ZORGREGELS_DEBUG"
 
 #: every command, in the order ``--help`` lists them
-COMMANDS = (check, evaluate, validate, diff, audit, tariffs, register, test, schema)
+COMMANDS = (check, evaluate, validate, diff, audit, letter, tariffs, register, test, schema)
 
 
 def build_parser() -> argparse.ArgumentParser:
