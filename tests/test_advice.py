@@ -48,7 +48,8 @@ def test_a_self_referral_is_a_finding_on_the_advice(tmp_path: Path, capsys):
                             "referrer_type: '06'\ncurrent_perceel: 2\n")
     assert main(["evaluate", str(case), "--rules", str(RULES), "--as-of", "2025-03-01"]) == 1
     out = capsys.readouterr().out
-    assert ("referrer.not_authorised: Het advies (45B10): Verwijzer type 06 (zelfverwijzer / geen "
+    assert "Verwijzer (referrer.not_authorised)\n" in out
+    assert ("Het advies (45B10): Verwijzer type 06 (zelfverwijzer / geen "
             "verwijzer) is geen route naar individuele jeugdhulp; code 45B10 is trede 2.") in out
     assert "Het advies hangt" not in out  # nothing left out that the advice's rules need
 

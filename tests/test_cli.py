@@ -67,3 +67,19 @@ def test_console_script_runs_as_a_module():
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "OK" in proc.stdout
+
+
+def test_evaluate_text_reads_in_dutch_with_the_ids_beside(tmp_path: Path, capsys):
+    """Outcome, severities, checks and table statuses in Dutch; the rule id stays beside them."""
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        "decision_id: D1\ndecision_date: 2025-03-03\ndomains: [gedrag]\nseverity: matig\n"
+        "code: 45B10\ntariff: '70.00'\nwlz_indication: true\n", encoding="utf-8")
+    assert main(["evaluate", str(case), "--rules", str(ROOT / "rules")]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("Uitkomst: fout ")
+    assert "  FOUT         Tarief en omvang (tariff.differs)\n" in out
+    assert "WAARSCHUWING" in out and "Wet langdurige zorg (wlz.indication)" in out
+    assert ": toegepast, rij " in out
+    for english in ("Uitkomst: error", "ERROR", "WARNING", ": applied,"):
+        assert english not in out, english

@@ -134,7 +134,7 @@ def test_evaluate_shows_the_remedy_of_each_finding_as_text_and_json(tmp_path: Pa
     assert lines == [f"{REMEDY_LABEL}: {remedies[r]}" for r in fired]
     # each line follows its finding (and the finding's basis)
     for rule in fired:
-        after = text.split(f"{rule}: ", 1)[1].splitlines()
+        after = text.split(f"({rule})\n", 1)[1].splitlines()
         assert after[2].strip() == f"{REMEDY_LABEL}: {remedies[rule]}"
 
 

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 import polars as pl
 
-from zorgregels.core.results import Outcome
+from zorgregels.core.results import OUTCOME_LABELS, Outcome
 
 Verdict = Literal["ok", "warning", "error", "incomplete"]
 #: the verdicts in Dutch (reports); the English value stays the key in every file
-VERDICT_LABELS: dict[str, str] = {"ok": "in orde", "warning": "waarschuwing", "error": "fout",
-                                  "incomplete": "onvolledig"}
+VERDICT_LABELS: dict[str, str] = {v: OUTCOME_LABELS[v] for v in get_args(Verdict)}
 #: a state of the evaluation itself: inputs the tables lacked, a table conflict, a table gap
 Signal = Literal["missing", "conflict", "gap"]
 Severity = Literal["error", "warning", "info"]

@@ -7,10 +7,21 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from zorgregels.catalogue.model import CHECK_TITLES, SEVERITY_LABELS
 from zorgregels.core import nl
 from zorgregels.core.receipt import Receipt
 
 Outcome = Literal["ok", "warning", "error", "incomplete", "no_rule_matched", "conflict"]
+#: the outcomes in Dutch (what a person reads); the English value stays the key in every file
+OUTCOME_LABELS: dict[str, str] = {
+    "ok": "in orde", "warning": "waarschuwing", "error": "fout", "incomplete": "onvolledig",
+    "no_rule_matched": "geen passende tabelrij", "conflict": "tegenstrijdige tabelrijen",
+}
+#: a table step's status in the explanation, in Dutch
+TABLE_STATUS_LABELS: dict[str, str] = {
+    "applied": "toegepast", "given": "opgegeven", "skipped": "overgeslagen", "missing": "gegevens ontbreken",
+    "no_rule_matched": "geen passende rij", "conflict": "tegenstrijdige rijen",
+}
 
 
 class Finding(BaseModel):
@@ -126,7 +137,8 @@ class Decision(BaseModel):
 
 def render_decision(d: Decision) -> str:
     out: list[str] = []
-    out.append(f"Uitkomst: {d.outcome}   (peildatum {nl.date_or_text(d.as_of)}, regels {d.rules_hash[:12]})")
+    out.append(f"Uitkomst: {OUTCOME_LABELS.get(d.outcome, d.outcome)}   "
+               f"(peildatum {nl.date_or_text(d.as_of)}, regels {d.rules_hash[:12]})")
     if d.code:
         out.append(f"Advies:   {d.code} {d.code_name} — trede {d.level} ({d.level_name}), "
                    f"perceel {d.perceel if d.perceel is not None else 'geen (sociale basis)'}")
@@ -146,7 +158,9 @@ def render_decision(d: Decision) -> str:
         extra = ""
         if f.expected is not None or f.actual is not None:
             extra = f" [verwacht {_v(f.expected)}, feitelijk {_v(f.actual)}]"
-        out.append(f"  {f.severity.upper():7} {f.check:20} {f.rule}: {f.message}{extra}")
+        out.append(f"  {SEVERITY_LABELS.get(f.severity, f.severity).upper():12} "
+                   f"{CHECK_TITLES.get(f.check, f.check)} ({f.rule})")
+        out.append(f"          {f.message}{extra}")
         out.append(f"          grondslag: {f.basis}")
         if f.remedy:
             out.append(f"          {REMEDY_LABEL}: {f.remedy}")
@@ -179,7 +193,7 @@ def render_decision(d: Decision) -> str:
         if s.kind == "table":
             rows = f"rij {', '.join(map(str, s.rows))}" if s.rows else "geen rij"
             outputs = ", ".join(f"{k}={_v(v)}" for k, v in s.outputs.items())
-            head = f"tabel {s.id} \u201c{s.name}\u201d: {s.status}, {rows}"
+            head = f"tabel {s.id} \u201c{s.name}\u201d: {TABLE_STATUS_LABELS.get(s.status, s.status)}, {rows}"
             out.append(f"{branch}{head}{' → ' + outputs if outputs else ''}")
             if s.message:
                 out.append(f"{cont}   toelichting: {s.message}")
