@@ -19,6 +19,7 @@ from typing import Any
 
 from zorgregels.catalogue.bases import citations_of
 from zorgregels.catalogue.letters import MOTIVATION_PARTS, PARTS, PLACEHOLDERS, LetterSentence, fill
+from zorgregels.catalogue.model import CHECK_TITLES
 from zorgregels.core.engine import CoreEngine
 from zorgregels.core.facts import InputIssue, derive, read_record
 from zorgregels.core.readability import measure
@@ -89,6 +90,13 @@ class LetterWriter:
                 return Refusal(**where, outcome=outcome, reasons=reasons or missing)
         elif missing:
             return Refusal(**where, outcome=outcome, reasons=missing)
+        else:
+            # a grant is motivated from the rules that decided it: where those rules find an
+            # error in the decision (the code does not fit the question, the wrong perceel...),
+            # a motivation would claim what the rules do not carry
+            wrong = self._rule_errors(raw, reference)
+            if wrong:
+                return Refusal(**where, outcome=outcome, reasons=[mask_bsns_in_text(w, bsns) for w in wrong])
         traced = self._with_provisions(outcome, typed, traced)
         traced = [s.model_copy(update={"text": mask_bsns_in_text(s.text, bsns)}) for s in traced]
         motivation = case_motivation(traced)
@@ -172,6 +180,14 @@ class LetterWriter:
                     basis=text, file=ls.file, line=ls.line, reason=False))
         order = {name: i for i, (name, _) in enumerate(SECTIONS)}
         return sorted([*traced, *provisions], key=lambda s: order[s.section])
+
+    def _rule_errors(self, raw: Mapping[str, Any], reference: dt.date | None) -> list[str]:
+        """The error findings the engine gives this decision, in words (none: it may be written)."""
+        record = {k: v for k, v in raw.items() if k not in (SOURCE, SOURCE_ROW, ERROR)}
+        decision = self.engine.evaluate(record, as_of=reference)
+        return [f"{CHECK_TITLES.get(f.check, f.check)}: {f.message} (de regels geven hier een fout; "
+                "een motivering zou iets beweren wat de regels niet dragen)"
+                for f in decision.findings if f.severity == "error"]
 
     # ------------------------------------------------------------------ the audit's judgment
 
