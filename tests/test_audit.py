@@ -135,7 +135,7 @@ def test_messages_state_facts(exact: AuditReport) -> None:
     assert crit(d["E16"], "forbidden_ground").message == "Een uitgeput budget is geen grond om noodzakelijke hulp te weigeren."
     assert "matched care" in crit(d["E17"], "forbidden_ground").message
     assert "noemt GM0392, de besluitende gemeente is GM0392" in crit(d["E18"], "ground_holds").message
-    assert "verzoek 2025-03-25, besluit 2025-03-21" in crit(d["E19"], "ground_holds").message
+    assert "verzoek 25 maart 2025, besluit 21 maart 2025" in crit(d["E19"], "ground_holds").message
     assert "netwerk onderzocht: nee" in crit(d["E20"], "ground_holds").message
     assert "leeftijd 15" in crit(d["E25"], "ground_holds").message
     assert "staat niet in de catalogus" in crit(d["E03"], "ground_known").message

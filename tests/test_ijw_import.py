@@ -279,7 +279,7 @@ def test_unit_83_volume_and_budget_are_eurocent_converted_to_euro(tmp_path: Path
     assert not {k for k in f1 if k.startswith("input.ijw_")}
     assert {"input.ijw_budget_needs_end_date", "input.ijw_code_without_volume"} <= f2.keys()
     assert "input.ijw_volume_and_budget" not in f2
-    assert "input.ijw_volume_and_budget" in f3 and "1.00" in f3["input.ijw_volume_and_budget"]
+    assert "input.ijw_volume_and_budget" in f3 and "een budget (€ 1,00);" in f3["input.ijw_volume_and_budget"]
 
 
 def test_referrer_rules_cd066_cd067_cd068(tmp_path: Path, engine: Engine):

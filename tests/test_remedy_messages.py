@@ -340,7 +340,7 @@ def _case_input(file: str, name: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("extra, shown, hidden", [
     ({}, "Het besluit legt geen verlengde jeugdhulp vast.", "eindigde op"),
-    ({"previous_care_end_date": "2023-06-01"}, "De vorige jeugdhulp eindigde op 2023-06-01, meer dan een "
+    ({"previous_care_end_date": "2023-06-01"}, "De vorige jeugdhulp eindigde op 1 juni 2023, meer dan een "
      "half jaar voor de start.", "legt geen verlengde jeugdhulp vast"),
 ])
 def test_foster_care_over_21_names_the_alternative_that_holds(

@@ -4,14 +4,18 @@ the expression form (a batch) side by side: ``display`` / ``display_expr``,
 a conflict in a table, missing inputs, a malformed value).
 
 Fact values are shown as ``catalogue.conditions.from_fact_value`` shows them (ISO dates,
-decimals without trailing zeros, money with cents); in a message booleans read ja/nee and
-lists are joined with ", ".
+decimals without trailing zeros, money with cents) in a finding's expected/actual and its
+values. In a message they read Dutch (``core.nl``): money as ``€ 1.234,50`` (more decimals
+only when the amount has them: a message never rounds a difference away), decimals as
+``1.234,5``, dates as ``3 maart 2025``, booleans ja/nee, lists joined with ", ".
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 import polars as pl
@@ -20,7 +24,8 @@ from zorgregels.catalogue.compile import CompiledTable
 from zorgregels.catalogue.conditions import from_fact_value
 from zorgregels.catalogue.fields import FIELDS, SCALE
 from zorgregels.catalogue.templates import PLACEHOLDER, Part, Piece, Slot, Text, parse
-from zorgregels.core.exprs import iso_date
+from zorgregels.core import nl
+from zorgregels.core.exprs import as_date, iso_date
 
 #: what a message shows for an absent value
 EMPTY = "(leeg)"
@@ -49,27 +54,70 @@ def display(name: str, value: Any) -> Any:
 _SHOWN_OTHERWISE = {n: f for n, f in FIELDS.items() if f.type in ("date", "money", "decimal")}
 
 
-def _scaled_text(col: pl.Expr, money: bool) -> pl.Expr:
-    """``from_fact_value`` of a scaled integer, as text, with integer arithmetic only."""
-    sign = pl.when(col < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+def dutch(name: str, value: Any) -> Any:
+    """A fact value as a message reads it: ``display``, with money, decimals and dates in
+    Dutch (``core.nl``); None when absent."""
+    v = display(name, value)
+    f = _SHOWN_OTHERWISE.get(name)
+    if v is None or f is None:
+        return v
+    if f.type == "date":
+        return nl.date(v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)))
+    d = Decimal(str(v))
+    if f.type == "decimal":
+        return nl.number(d)
+    # money: cents, or every decimal the amount has (nl.money would round them away)
+    return nl.money(d) if d == d.quantize(Decimal("0.01")) else nl.EURO + nl.number(d)
+
+
+def _grouped(whole: pl.Expr) -> pl.Expr:
+    """A whole number (not negative) with a thousands sign every three digits from the right:
+    1234567 -> '1.234.567'. Integer arithmetic per group of three (a scaled Int64 has at most
+    15 whole digits), three times as fast as a regex on the reversed text."""
+    g = nl.GROUP_SIGN
+    groups = [(whole // 10**12 % 1000).cast(pl.Utf8),
+              *((whole // 1000**i % 1000 + 1000).cast(pl.Utf8).str.slice(1) for i in (3, 2, 1, 0))]
+    return (pl.when(whole < 1000).then(whole.cast(pl.Utf8))
+            .otherwise(pl.concat_str(groups, separator=g).str.strip_chars_start("0" + g)))
+
+
+def _scaled_text(col: pl.Expr, money: bool, dutch: bool = False) -> pl.Expr:
+    """``from_fact_value`` of a scaled integer, as text, with integer arithmetic only;
+    ``dutch``: as ``dutch`` writes it (thousands and decimal signs, money with the euro)."""
+    minus, point = (nl.MINUS_SIGN, nl.DECIMAL_SIGN) if dutch else ("-", ".")
+    sign = pl.when(col < 0).then(pl.lit(minus)).otherwise(pl.lit(""))
     a = col.abs()
-    whole = (a // SCALE).cast(pl.Utf8)
+    whole = _grouped(a // SCALE) if dutch else (a // SCALE).cast(pl.Utf8)
     frac4 = (a % SCALE).cast(pl.Utf8).str.zfill(4)
     normal = pl.when(a % SCALE == 0).then(whole).otherwise(
-        pl.concat_str([whole, pl.lit("."), frac4.str.strip_chars_end("0")]))
+        pl.concat_str([whole, pl.lit(point), frac4.str.strip_chars_end("0")]))
     if money:
-        cents = pl.concat_str([whole, pl.lit("."), frac4.str.slice(0, 2)])
+        cents = pl.concat_str([whole, pl.lit(point), frac4.str.slice(0, 2)])
         text = pl.when(a % 100 == 0).then(cents).otherwise(normal)
     else:
         text = normal
     # Decimal('-0') never arises: 0 has no sign
-    return pl.concat_str([pl.when(a == 0).then(pl.lit("")).otherwise(sign), text])
+    parts = [pl.when(a == 0).then(pl.lit("")).otherwise(sign), text]
+    return pl.concat_str([pl.lit(nl.EURO), *parts] if money and dutch else parts)
+
+
+#: month number -> its Dutch name
+_MONTH_NAMES = dict(enumerate(nl.MONTHS, start=1))
+
+
+def _dutch_date(col: pl.Expr) -> pl.Expr:
+    """``nl.date`` of an ordinal column: '3 maart 2025'."""
+    d = as_date(col)
+    return pl.concat_str([d.dt.day().cast(pl.Utf8), pl.lit(" "),
+                          d.dt.month().replace_strict(_MONTH_NAMES, return_dtype=pl.Utf8),
+                          pl.lit(" "), d.dt.year().cast(pl.Utf8)])
 
 
 def display_expr(name: str, col: pl.Expr | None = None, style: Style = "message") -> pl.Expr:
     """Text of a fact value as the engine shows it; null when absent.
 
-    style "message": ``format_message`` (bools ja/nee, lists joined with ", ");
+    style "message": ``format_message`` (``dutch``: money, decimals and dates in Dutch,
+    bools ja/nee, lists joined with ", ");
     style "repr": ``str(display(...))`` in an f-string (True/False, a list's repr);
     style "value": ``display`` for expected/actual (bools True/False).
     """
@@ -86,9 +134,9 @@ def display_expr(name: str, col: pl.Expr | None = None, style: Style = "message"
         yes, no = ("ja", "nee") if style == "message" else ("True", "False")
         return pl.when(col.is_null()).then(None).when(col).then(pl.lit(yes)).otherwise(pl.lit(no))
     if t == "date":
-        return iso_date(col)
+        return _dutch_date(col) if style == "message" else iso_date(col)
     if t in ("money", "decimal"):
-        return _scaled_text(col, t == "money")
+        return _scaled_text(col, t == "money", dutch=style == "message")
     if t == "list":
         if style == "repr":
             return col.map_elements(lambda v: repr(list(v)), return_dtype=pl.Utf8)
@@ -100,7 +148,7 @@ def display_expr(name: str, col: pl.Expr | None = None, style: Style = "message"
 
 
 def _shown(v: Any) -> str:
-    """A fact value (as ``display`` gives it) as a message reads it."""
+    """A fact value (as ``dutch`` gives it) as a message reads it."""
     if v is None:
         return EMPTY
     if isinstance(v, bool):
@@ -109,7 +157,7 @@ def _shown(v: Any) -> str:
 
 
 def _part_shows(part: Part, v: Any) -> bool:
-    """Whether a conditional part shows for a fact value (as ``display`` gives it)."""
+    """Whether a conditional part shows for a fact value (as ``dutch`` gives it)."""
     present = v is not None and v != []
     if part.test == "absent":
         return not present
@@ -129,7 +177,7 @@ def format_message(template: str, fact: Mapping[str, Any], advice: bool = False)
 
     def value(name: str) -> Any:
         name = ADVICE_NAMES.get(name, name) if on_advice else name
-        return display(name, fact.get(name))
+        return dutch(name, fact.get(name))
 
     def text(pieces: Sequence[Piece]) -> str:
         out: list[str] = []
@@ -156,7 +204,7 @@ def fields_shown(template: str, fact: Mapping[str, Any]) -> list[str]:
     for p in _parsed(template):
         if isinstance(p, Slot):
             names = [p.field]
-        elif isinstance(p, Part) and _part_shows(p, display(p.field, fact.get(p.field))):
+        elif isinstance(p, Part) and _part_shows(p, dutch(p.field, fact.get(p.field))):
             names = [p.field, *(s.field for s in p.body if isinstance(s, Slot))]
         else:
             continue
@@ -265,6 +313,6 @@ def invalid_value_message_expr(name: str, reason: pl.Expr) -> pl.Expr:
 
 
 __all__ = ["ADVICE_NAMES", "ADVICE_PREFIX", "EMPTY", "PLACEHOLDER", "conflict_message", "conflict_message_expr", "display",
-           "display_expr", "fields_shown", "format_message", "gap_message", "gap_message_expr",
+           "display_expr", "dutch", "fields_shown", "format_message", "gap_message", "gap_message_expr",
            "invalid_value_message", "invalid_value_message_expr", "message_expr",
            "missing_message", "missing_message_expr"]

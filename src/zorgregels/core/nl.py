@@ -23,6 +23,15 @@ _PATTERNS: tuple[NumberPattern, ...] = tuple(
 
 Number = Decimal | int | float
 
+#: the signs and names Babel writes for ``nl_NL``, for the expression forms that write the
+#: same text for a batch (``core.messages``): '1.234,5', '€ 80,00', '3 maart 2025'
+DECIMAL_SIGN = str(_NL.number_symbols["latn"]["decimal"])
+GROUP_SIGN = str(_NL.number_symbols["latn"]["group"])
+MINUS_SIGN = str(_NL.number_symbols["latn"]["minusSign"])
+EURO = "€ "
+#: the month names of a long date, January first
+MONTHS: tuple[str, ...] = tuple(str(_NL.months["format"]["wide"][m]) for m in range(1, 13))
+
 
 def _decimal(value: Number) -> Decimal:
     # str() first: Decimal(0.1) would carry the float's binary expansion into the text
@@ -63,8 +72,8 @@ def money(value: Number | None, *, signed: bool = False) -> str:
         return ""
     q = _round(_decimal(value), 2)
     if not signed:
-        return f"€ {_digits(q, 2)}"
-    return ("+" if q > 0 else "-" if q < 0 else "") + f"€ {_digits(abs(q), 2)}"
+        return EURO + _digits(q, 2)
+    return ("+" if q > 0 else "-" if q < 0 else "") + EURO + _digits(abs(q), 2)
 
 
 def money_cents(cents: int | None, *, signed: bool = False) -> str:
@@ -97,4 +106,4 @@ def date_or_text(value: dt.date | str | object, style: str = "long") -> str:
         return str(value)
 
 
-__all__ = ["LOCALE", "date", "date_or_text", "money", "money_cents", "number", "percent"]
+__all__ = ["DECIMAL_SIGN", "EURO", "GROUP_SIGN", "LOCALE", "MINUS_SIGN", "MONTHS", "date", "date_or_text", "money", "money_cents", "number", "percent"]
