@@ -369,6 +369,17 @@ def _tables(files: list[Path], rename: Mapping[str, str]) -> Iterator[tuple[Path
                 yield f, is_extra, read_file(f, rename)
 
 
+def one_chunk(df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` with every column in one contiguous chunk, rechunked column by column (each old
+    column is let go as its copy is made: the peak is the table plus one column, not two tables).
+    A reader gives many chunks (Parquet row groups, CSV blocks); the first column of one chunk
+    added beside them would make polars rechunk the whole table at once, a full copy of the text."""
+    if all(n == 1 for n in df.n_chunks("all")):
+        return df
+    # the frame is this function's own (read_decisions'): its columns are taken out one by one
+    return pl.DataFrame([df.drop_in_place(name).rechunk() for name in df.columns])
+
+
 def decision_files(paths: Sequence[str | Path]) -> list[Path]:
     """The files ``read_decisions`` reads for ``paths``, in the order it reads them."""
     return expand(paths, set(SUFFIXES) | IJW_SUFFIXES)
@@ -393,6 +404,7 @@ def read_decisions(paths: Sequence[str | Path], columns: str | Path | None = Non
             )
         frames.append(df)
     out = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    out = one_chunk(out)
     if ERROR not in out.columns:
         out = out.with_columns(pl.lit(None, dtype=pl.Utf8).alias(ERROR))
     if set(out.columns) <= {SOURCE, SOURCE_ROW, ERROR}:  # rows without one field are still rows
