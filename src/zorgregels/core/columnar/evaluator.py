@@ -83,7 +83,7 @@ class ColumnarEvaluator:
         found: list[pl.DataFrame] = []
         total: dict[str, int] = {}
         for start in range(0, df.height, step):
-            rows, findings, counts = self._evaluate(df.slice(start, step), as_of, keep)
+            rows, findings, counts = self._evaluate(df.slice(start, step).rechunk(), as_of, keep)
             shift = pl.col(INDEX) + start
             parts.append(rows.with_columns(shift))
             found.append(findings.with_columns(shift))

@@ -30,7 +30,7 @@ from zorgregels.core.outcome import (
 from zorgregels.core.receipt import batch_receipt
 from zorgregels.core.results import FINDING_COLUMNS, NotEvaluable
 from zorgregels.core.semantics import INPUT_BASIS
-from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
+from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW, chunked_like
 from zorgregels.io.frame import Records, frame_records, input_files
 from zorgregels.io.privacy import SEALED, mask_bsns_frame, mask_bsns_in
 from zorgregels.jobs.validate.cross import budget_ceiling, no_stacking, sequential_help
@@ -96,9 +96,9 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
     signals: dict[Signal, pl.Expr] = {"missing": result == "incomplete", "conflict": result == "conflict",
                                       "gap": result == "no_rule_matched"}
     verdicts = (facts.select("result").with_columns(counts)
-                .select(verdict_expr(signals).alias("verdict"), "finding_count").rechunk())
+                .select(verdict_expr(signals).alias("verdict"), "finding_count"))
     # every output masked: a bsn column whole, any other BSN-looking text value by value
-    decisions = mask_bsns_frame(df.with_columns(verdicts.get_columns()).drop(ERROR))
+    decisions = mask_bsns_frame(df.with_columns(chunked_like(df, verdicts.get_columns())).drop(ERROR))
     findings = mask_bsns_frame(pl.concat([findings_rows, budget], how="vertical")
                                .select(*FINDING_COLUMNS, INDEX))
     step("samenvatting", 4, 5)
