@@ -99,7 +99,7 @@ def stages(path: str, out: str) -> None:
               "mask_bsns_frame", "batch_receipt", "_summary"):
         if hasattr(run, n):
             wrap(run, n, f"validate.{n}")
-    for n in ("read_columns", "derive_columns", "batch_findings", "_not_evaluable"):
+    for n in ("read_columns", "derive_columns", "batch_findings", "_lacking"):
         if hasattr(ev, n):
             wrap(ev, n, f"columnar.{n}")
     for n in ("_tables", "_outcomes", "evaluate"):

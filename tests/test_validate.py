@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 from pydantic import BaseModel
 
+import zorgregels.jobs.validate.run as validate_run
 from zorgregels import Engine
 from zorgregels.diagnostics import InputError
 from zorgregels.io.ijw_import import parse_message
@@ -386,3 +387,32 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     missing = _cli("validate", str(tmp_path / "nope.csv"), "--rules", "rules", "--out", str(tmp_path / "r3"))
     assert missing.returncode == 2
     assert not (tmp_path / "r3").exists()
+
+
+def test_slices_give_the_same_report_as_one_pass(engine: Engine, example, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every single-decision check reads one row: evaluating the batch a few rows at a time
+    (the memory bound of a large batch) gives the same findings, verdicts, notes and summary."""
+    n = example.decisions.height
+    assert n > 7
+    monkeypatch.setattr(validate_run, "SLICE_ROWS", 7)
+    sliced = engine.validate(EXAMPLE)
+    assert sliced.findings.equals(example.findings)
+    assert sliced.decisions.equals(example.decisions)
+    assert sliced.not_evaluable == example.not_evaluable
+    assert sliced.summary == example.summary
+    assert sliced.facts is not None and example.facts is not None and sliced.facts.equals(example.facts)
+
+
+def test_the_text_read_from_parquet_is_not_copied(engine: Engine, tmp_path: Path) -> None:
+    """The columns read keep the reader's chunks (row groups) through to decisions.csv: a
+    column of one chunk added beside them (row numbers, verdicts, a masked bsn) would make
+    polars copy the whole text table into one chunk."""
+    src = pl.read_csv(EXAMPLE, infer_schema=False)
+    path = tmp_path / "d.parquet"
+    src.write_parquet(path, row_group_size=max(1, src.height // 3))
+    chunks = pl.read_parquet(path).get_column("municipality").chunk_lengths()
+    assert len(chunks) > 1
+    report = engine.validate(path)
+    for name in ("municipality", "bsn", "_row", "verdict", "finding_count"):
+        assert report.decisions.get_column(name).chunk_lengths() == chunks, name
+    assert report.decisions.drop("_source").equals(engine.validate(EXAMPLE).decisions.drop("_source"))

@@ -19,6 +19,7 @@ from zorgregels.core.privacy import (
     mask_bsns_expr,
     mask_bsns_in,
 )
+from zorgregels.io.columns import chunked_like
 
 #: the keys of an output document whose values are hashes (or receipts of them), never masked:
 #: a hash's hex digits can hold nine digits that pass the 11-proef, and a hash must stay itself
@@ -56,8 +57,8 @@ def mask_bsns_frame(df: pl.DataFrame, keep: Collection[str] = ()) -> pl.DataFram
             hit = [c for c, f in zip(long, found, strict=True) if f]
     if not whole and not hit:
         return df
-    return df.with_columns(*(mask_bsn_column(pl.col(c)).alias(c) for c in whole),
-                           *(_masked(df.get_column(c)) for c in hit))
+    masked = df.select(mask_bsn_column(pl.col(c)).alias(c) for c in whole).get_columns() if whole else []
+    return df.with_columns(chunked_like(df, [*masked, *(_masked(df.get_column(c)) for c in hit)]))
 
 
 def _masked(column: pl.Series) -> pl.Series:

@@ -26,7 +26,7 @@ import polars as pl
 from zorgregels.catalogue.fields import FIELDS
 from zorgregels.catalogue.yamlio import load_yaml_text
 from zorgregels.diagnostics import InputError
-from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
+from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW, chunked_like
 from zorgregels.io.ijw_import import read_ijw
 from zorgregels.io.ijw_import import read_many as read_ijw_many
 
@@ -386,11 +386,14 @@ def read_decisions(paths: Sequence[str | Path], columns: str | Path | None = Non
             df = df.rename({k: v for k, v in rename.items() if k in df.columns})
         if not (named and df.schema.get(SOURCE) == pl.Utf8 and df.schema.get(SOURCE_ROW) == pl.Int64
                 and df[SOURCE].null_count() == 0):
-            df = df.with_columns(
-                pl.lit(str(f)).alias(SOURCE),
-                pl.int_range(1, df.height + 1, dtype=pl.Int64).alias(SOURCE_ROW) if SOURCE_ROW not in df.columns
-                else pl.col(SOURCE_ROW).cast(pl.Int64),
-            )
+            if SOURCE_ROW in df.columns:
+                df = df.with_columns(pl.lit(str(f)).alias(SOURCE), pl.col(SOURCE_ROW).cast(pl.Int64))
+            else:
+                # the row numbers in the chunks of the file's columns (a reader gives many: Parquet
+                # row groups, CSV blocks): a column of one chunk beside them would make polars
+                # copy the whole text table into one chunk at the next column added
+                rows = pl.int_range(1, df.height + 1, dtype=pl.Int64, eager=True).alias(SOURCE_ROW)
+                df = df.with_columns(pl.lit(str(f)).alias(SOURCE), *chunked_like(df, [rows]))
         frames.append(df)
     out = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     if ERROR not in out.columns:

@@ -20,6 +20,7 @@ are in fact form (fields.py): dates as ordinals, money and decimals as integers 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -68,9 +69,31 @@ class ColumnarEvaluator:
         self.catalogue = catalogue
         self.code_table = CodeTable.of(catalogue)
 
-    def evaluate(self, df: pl.DataFrame, as_of: dt.date | None = None) -> ColumnarResult:
+    def evaluate(self, df: pl.DataFrame, as_of: dt.date | None = None, *,
+                 keep: Sequence[str] | None = None, slice_rows: int | None = None) -> ColumnarResult:
         """Evaluate every row of a table of text columns; each row as of its own decision date
-        (``as_of`` only for rows without one)."""
+        (``as_of`` only for rows without one). ``keep``: only these columns of ``rows`` (besides
+        ``INDEX``); ``slice_rows``: evaluate that many rows at a time (every check reads one row,
+        so the result is the same; the wide fact table is then held for one slice only)."""
+        step = slice_rows if slice_rows and slice_rows > 0 else max(df.height, 1)
+        if df.height <= step:
+            rows, findings, counts = self._evaluate(df, as_of, keep)
+            return ColumnarResult(rows=rows, findings=findings, not_evaluable=self._notes(counts))
+        parts: list[pl.DataFrame] = []
+        found: list[pl.DataFrame] = []
+        total: dict[str, int] = {}
+        for start in range(0, df.height, step):
+            rows, findings, counts = self._evaluate(df.slice(start, step).rechunk(), as_of, keep)
+            shift = pl.col(INDEX) + start
+            parts.append(rows.with_columns(shift))
+            found.append(findings.with_columns(shift))
+            for k, n in counts.items():
+                total[k] = total.get(k, 0) + n
+        return ColumnarResult(rows=pl.concat(parts, how="vertical"), findings=pl.concat(found, how="vertical"),
+                              not_evaluable=self._notes(total))
+
+    def _evaluate(self, df: pl.DataFrame, as_of: dt.date | None,
+                  keep: Sequence[str] | None) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
         inputs = read_columns(df, self.catalogue.vocabulary())
         facts = derive_columns(inputs.frame, self.catalogue, self.code_table, as_of)
         facts, tables = self._tables(facts)
@@ -78,9 +101,21 @@ class ColumnarEvaluator:
         facts = facts.with_columns(rule_flags(rules))
         findings, missing = batch_findings(facts, inputs, tables, rules)
         rows = self._outcomes(facts, findings, missing, tables)
-        notes = _not_evaluable(rows, rules)
-        rows = rows.select([c for c in rows.columns if not c.startswith(SCRATCH)])
-        return ColumnarResult(rows=rows, findings=findings, not_evaluable=notes)
+        counts = _lacking(rows, rules)
+        wanted = [c for c in rows.columns if not c.startswith(SCRATCH)] if keep is None \
+            else list(dict.fromkeys([INDEX, *keep]))
+        return rows.select(wanted), findings, counts
+
+    def _notes(self, counts: dict[str, int]) -> list[NotEvaluable]:
+        """Per rule with ``requires``: the rows that lacked one of them, and which ones lacked."""
+        notes = []
+        for i, rule in enumerate(r for r in self._rules() if r.requires):
+            if counts.get(str(i)):
+                notes.append(NotEvaluable(
+                    rule=rule.id, check=rule.check, rows=int(counts[str(i)]),
+                    missing=[f for f in rule.requires if counts.get(f"?{f}")],
+                    reason="ontbrekende gegevens: " + ", ".join(rule.requires)))
+        return notes
 
     def _rules(self) -> tuple[CompiledRule, ...]:
         stages = self.compiled.stages
@@ -134,25 +169,19 @@ class ColumnarEvaluator:
             pl.when(known).then(perceel).otherwise(c("advised_perceel")).alias("advised_code_perceel"))
 
 
-def _not_evaluable(rows: pl.DataFrame, rules: tuple[CompiledRule, ...]) -> list[NotEvaluable]:
-    """Per rule with ``requires``: the rows that lacked one of them, and which ones lacked."""
+def _lacking(rows: pl.DataFrame, rules: tuple[CompiledRule, ...]) -> dict[str, int]:
+    """Per rule with ``requires`` (by its place among them): how many rows lacked one of them;
+    per fact they require (``?name``): how many rows lacked it. Counts add up over slices."""
     c = pl.col
     needed = [r for r in rules if r.requires]
     if not needed or rows.is_empty():
-        return []
+        return {}
     lacking = list(dict.fromkeys(f for r in needed for f in r.requires))
     counts = rows.select(
         *[pl.any_horizontal([c(f).is_null() for f in r.requires]).sum().alias(str(i))
           for i, r in enumerate(needed)],
-        *[c(f).is_null().any().alias(f"?{f}") for f in lacking]).row(0, named=True)
-    notes = []
-    for i, rule in enumerate(needed):
-        if counts[str(i)]:
-            notes.append(NotEvaluable(
-                rule=rule.id, check=rule.check, rows=int(counts[str(i)]),
-                missing=[f for f in rule.requires if counts[f"?{f}"]],
-                reason="ontbrekende gegevens: " + ", ".join(rule.requires)))
-    return notes
+        *[c(f).is_null().sum().alias(f"?{f}") for f in lacking]).row(0, named=True)
+    return {k: int(v) for k, v in counts.items()}
 
 
 __all__ = ["ColumnarEvaluator", "ColumnarResult", "fired_column"]

@@ -30,13 +30,23 @@ from zorgregels.core.outcome import (
 from zorgregels.core.receipt import batch_receipt
 from zorgregels.core.results import FINDING_COLUMNS, NotEvaluable
 from zorgregels.core.semantics import INPUT_BASIS
-from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
+from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW, chunked_like
 from zorgregels.io.frame import Records, frame_records, input_files
 from zorgregels.io.privacy import SEALED, mask_bsns_frame, mask_bsns_in
 from zorgregels.jobs.validate.cross import budget_ceiling, no_stacking, sequential_help
 from zorgregels.jobs.validate.report import ValidationReport
 
 Progress = Callable[[str, int, int], None]
+#: the facts the cross-decision checks read (never filter the wide fact table itself)
+CROSS_FACTS = ("decision_id", "outcome", "client_id", "bsn", "provider", "code", "municipality",
+               "volume", "frequency", "unit", "code_unit", "tariff", "code_tariff",
+               "decision_date", "start_date", "end_date", "duration_days",
+               "allocation_number", "change_reason")
+#: the facts report.html reads
+PAGE_FACTS = ("municipality", "referrer_type", "code", "outcome", "volume",
+              "frequency", "unit", "code_unit", "code_tariff", "duration_days")
+#: rows evaluated at a time: the wide table of facts is held for one slice, not the batch
+SLICE_ROWS = 200_000
 
 
 def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None = None,
@@ -54,7 +64,8 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
     ev = engine.columnar
     step("regels per besluit", 1, 5)
     data_cols = [c for c in df.columns if c not in (SOURCE, SOURCE_ROW, ERROR)]
-    res = ev.evaluate(df.select(data_cols), as_of=as_of)
+    res = ev.evaluate(df.select(data_cols), as_of=as_of, slice_rows=SLICE_ROWS,
+                      keep=["result", *CROSS_FACTS, *PAGE_FACTS])
     facts = res.rows
     notes: list[NotEvaluable] = []
     step("controles over besluiten heen", 2, 5)
@@ -65,11 +76,7 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
                  .join(facts.select(INDEX, "decision_id"), on=INDEX, how="left")
                  .select(finding_exprs(MALFORMED_ROW, seq=SEQ_MALFORMED, basis=INPUT_BASIS,
                                        message=pl.concat_str([pl.lit("Onleesbare rij: "), pl.col(ERROR)]))))
-    # the cross-decision checks read a few columns; never filter the wide fact table itself
-    slim = facts.select(INDEX, "decision_id", "outcome", "client_id", "bsn", "provider", "code", "municipality",
-                        "volume", "frequency", "unit", "code_unit", "tariff", "code_tariff",
-                        "decision_date", "start_date", "end_date", "duration_days",
-                        "allocation_number", "change_reason")
+    slim = facts.select(INDEX, *CROSS_FACTS)
     cross = [no_stacking(slim, notes), sequential_help(slim, notes, sequential_gap_days)]
     budget = budget_ceiling(slim, engine.catalogue, notes)
     notes += res.not_evaluable
@@ -91,7 +98,7 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
     verdicts = (facts.select("result").with_columns(counts)
                 .select(verdict_expr(signals).alias("verdict"), "finding_count"))
     # every output masked: a bsn column whole, any other BSN-looking text value by value
-    decisions = mask_bsns_frame(df.with_columns(verdicts.get_columns()).drop(ERROR))
+    decisions = mask_bsns_frame(df.with_columns(chunked_like(df, verdicts.get_columns())).drop(ERROR))
     findings = mask_bsns_frame(pl.concat([findings_rows, budget], how="vertical")
                                .select(*FINDING_COLUMNS, INDEX))
     step("samenvatting", 4, 5)
@@ -102,9 +109,7 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
     step("klaar", 5, 5)
     return ValidationReport(decisions=decisions, findings=findings, not_evaluable=notes,
                             summary=summary, rules_hash=engine.rules_hash, receipt=receipt,
-                            facts=mask_bsns_frame(facts.select(
-                                INDEX, "municipality", "referrer_type", "code", "outcome", "volume",
-                                "frequency", "unit", "code_unit", "code_tariff", "duration_days")),
+                            facts=mask_bsns_frame(facts.select(INDEX, *PAGE_FACTS)),
                             links=engine.catalogue.citation_links(), catalogue=engine.catalogue)
 
 
