@@ -127,3 +127,20 @@ def test_same_id_in_two_files_is_reported(tmp_path: Path):
     assert cat is None
     dup = [d for d in diags if d.code == "ref.duplicate_id"]
     assert dup and "31A01" in dup[0].message
+
+
+@pytest.mark.parametrize("section", ["region", "letters"])
+def test_a_one_object_section_given_as_a_list_is_a_diagnostic_not_a_crash(tmp_path: Path, section: str):
+    """A section that is one object (``region``, ``letters``) given as a list is refused with
+    the file and line, never read item by item as the list sections are."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    region = rules / "zuid-kennemerland-ijmond" / "region.yaml"
+    region.write_text(region.read_text(encoding="utf-8") + f"\n{section}:\n  - {{id: x}}\n"
+                      if section != "region" else
+                      re.sub(r"^region:\n(  .*\n)+", "region:\n  - {id: x}\n", region.read_text(encoding="utf-8"),
+                             flags=re.M), encoding="utf-8")
+    cat, diags = check_catalogue(rules)
+    assert cat is None
+    bad = [d for d in diags if d.code == "schema.invalid_value" and d.file.endswith("region.yaml")]
+    assert bad and bad[0].line is not None, diags

@@ -28,7 +28,7 @@ from zorgregels.catalogue.catalogue import (
 from zorgregels.catalogue.conditions import All, ConditionError, Const, Parser, to_fact_value
 from zorgregels.catalogue.fields import FIELDS, TABLE_OUTPUTS
 from zorgregels.catalogue.letter_check import attach_letters
-from zorgregels.catalogue.model import Code, RuleFile, Table
+from zorgregels.catalogue.model import LIST_SECTIONS, Code, RuleFile, Table
 from zorgregels.catalogue.yamlio import LocDict, load_yaml, locate
 from zorgregels.diagnostics import CatalogueError, Diagnostic
 
@@ -186,7 +186,7 @@ class _Loader:
                 self.error("schema.unknown_key", f"onbekende sectie '{key}'{hint} (bekend: "
                            f"{', '.join(RuleFile.model_fields)})", name, data, (key,))
                 continue
-            if isinstance(value, list):
+            if isinstance(value, list) and key in LIST_SECTIONS:
                 item_type = _model_args(info.annotation)[0]
                 good = []
                 for i, item in enumerate(value):

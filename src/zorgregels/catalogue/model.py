@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -351,9 +351,16 @@ class RuleFile(Strict):
     letters: LetterSection | None = None  # the decision letter's sentences (catalogue.letters)
 
 
+#: the sections of a rule file that are lists (validated item by item); the others are one object
+LIST_SECTIONS: frozenset[str] = frozenset(
+    name for name, f in RuleFile.model_fields.items()
+    if any(get_origin(a) is list for a in (f.annotation, *get_args(f.annotation))))
+
+
 # Re-exported vocabularies, for the loader's messages.
 __all__ = [
     "CHECKS",
+    "LIST_SECTIONS",
     "FORMAT_VERSION",
     "FREQUENCIES",
     "PROVIDER_TYPES",
