@@ -139,6 +139,15 @@ def finding_value(value_type: str | None, text: str | None) -> Any:
     return text
 
 
-__all__ = ["ENGINE_KINDS", "INVALID_VALUE", "MALFORMED_ROW", "MISSING_INPUTS", "SCHEMA", "Kind", "of_rule",
+def findings_as_written(findings: pl.DataFrame) -> pl.DataFrame:
+    """Findings as ``findings.jsonl`` holds them (validate's, and diff's appeared and disappeared):
+    without the batch row, and a text field without a value as "" (never null), so a reader that
+    infers types from the first lines (polars.read_ndjson, pandas) types it as text even where
+    it is set only further on (``scope``; docs/outputs.md)."""
+    out = findings.drop(INDEX) if INDEX in findings.columns else findings
+    return out.with_columns(pl.col(pl.Utf8).fill_null(""))
+
+
+__all__ = ["ENGINE_KINDS", "findings_as_written", "INVALID_VALUE", "MALFORMED_ROW", "MISSING_INPUTS", "SCHEMA", "Kind", "of_rule",
            "table_conflict", "table_gap", "SEQ_CROSS", "SEQ_INPUT", "SEQ_MALFORMED", "SEQ_MISSING", "SEQ_RULE",
            "SEQ_TABLE", "finding_exprs", "finding_value", "findings_frame", "locate"]

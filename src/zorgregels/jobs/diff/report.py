@@ -19,6 +19,7 @@ import polars as pl
 
 from zorgregels.core import nl
 from zorgregels.core.columnar import INDEX
+from zorgregels.core.findings import findings_as_written
 from zorgregels.io.outdir import Protected, atomic_folder
 from zorgregels.jobs.diff.page import render_html
 
@@ -59,10 +60,9 @@ def write_diff(report: DiffReport, out_dir: str | Path, *, force: bool = False,
     with atomic_folder(out_dir, command="diff", force=force, protect=protect) as tmp:
         (tmp / "diff.json").write_text(summary_json(report), encoding="utf-8")
         report.changed.drop(INDEX).write_csv(tmp / "decisions_changed.csv")
-        # as findings.jsonl: a text field without a value is "" (never null; docs/outputs.md)
         for name, found in (("findings_appeared.jsonl", report.appeared),
                             ("findings_disappeared.jsonl", report.disappeared)):
-            found.drop(INDEX).with_columns(pl.col(pl.Utf8).fill_null("")).write_ndjson(tmp / name)
+            findings_as_written(found).write_ndjson(tmp / name)
         (tmp / "diff.html").write_text(render_html(report.summary, report.changed, report.municipality_names),
                                        encoding="utf-8")
     return Path(out_dir)

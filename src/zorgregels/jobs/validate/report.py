@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from zorgregels.catalogue.catalogue import Catalogue
-from zorgregels.core.columnar import INDEX
+from zorgregels.core.findings import findings_as_written
 from zorgregels.core.receipt import BatchReceipt
 from zorgregels.core.results import NotEvaluable
 from zorgregels.io.outdir import Protected, atomic_folder
@@ -61,11 +61,7 @@ class ValidationReport:
 def write_report(report: ValidationReport, out_dir: str | Path, *, force: bool = False,
                  protect: Iterable[Protected] = ()) -> Path:
     with atomic_folder(out_dir, command="validate", force=force, protect=protect) as tmp:
-        findings = report.findings.drop(INDEX) if INDEX in report.findings.columns else report.findings
-        # a text field without a value is "" (never null): a reader that infers types from the
-        # first lines (polars.read_ndjson, pandas) would otherwise type a column null that holds
-        # text further on (``scope`` is set only on the batch findings at the end)
-        findings = findings.with_columns(pl.col(pl.Utf8).fill_null(""))
+        findings = findings_as_written(report.findings)
         # polars writes without the GIL: the two big files are written side by side
         with ThreadPoolExecutor(max_workers=2) as pool:
             jobs = [pool.submit(findings.write_ndjson, tmp / "findings.jsonl"),
