@@ -6,11 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zorgregels import Engine, InputError
+from zorgregels.cli import main
 from zorgregels.io.frame import frame_records
 from zorgregels.io.privacy import BSN_MASK
 from zorgregels.io.readers import ERROR, SOURCE_ROW, read_decisions
@@ -174,3 +177,15 @@ def test_the_cli_refuses_a_bad_header_with_exit_2_and_reads_a_semicolon_export(
     decisions = pl.read_csv(tmp_path / "o2" / "decisions.csv", infer_schema=False)
     assert decisions.height == 50 and decisions["code"].to_list() == example["code"].to_list()
     assert set(decisions["bsn"].to_list()) == {BSN_MASK}
+
+
+def test_a_parquet_date_out_of_range_is_refused_naming_the_column_without_a_panic(tmp_path, capfd):
+    """polars panics (in Rust, past Python's exceptions) when it writes such a date as text: the
+    reader refuses the file first, naming it and the column."""
+    days = pa.array([0, 2**31 - 1], type=pa.int32()).cast(pa.date32())
+    path = tmp_path / "besluiten.parquet"
+    pq.write_table(pa.table({"decision_id": ["a", "b"], "decision_date": days}), path)
+    assert main(["validate", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capfd.readouterr().err
+    assert f"{path}: geen leesbaar Parquet-bestand (een datum buiten 0001-9999 in kolom decision_date)" in err
+    assert "panicked" not in err and "Traceback" not in err

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import json
 import re
 import sys
@@ -89,7 +90,19 @@ def read_column_map(path: str | Path) -> dict[str, str]:
     return {str(v): str(k) for k, v in data.items()}
 
 
+#: the days since 1970-01-01 of 0001-01-01 and 9999-12-31: a date column (Parquet) outside
+#: them cannot be written as text (polars panics in Rust); it is refused, naming the column
+DAY_RANGE = (dt.date(1, 1, 1).toordinal() - dt.date(1970, 1, 1).toordinal(),
+             dt.date(9999, 12, 31).toordinal() - dt.date(1970, 1, 1).toordinal())
+
+
 def stringify(df: pl.DataFrame) -> pl.DataFrame:
+    dates = [n for n, t in df.schema.items() if t == pl.Date]
+    if dates:
+        outside = df.select(~pl.col(n).cast(pl.Int32).is_between(*DAY_RANGE).fill_null(True).all()
+                            for n in dates).row(0, named=True)
+        if wrong := [n for n, bad in outside.items() if bad]:
+            raise ValueError(f"een datum buiten 0001-9999 in kolom {', '.join(wrong)}")
     exprs = []
     for name, dtype in df.schema.items():
         col = pl.col(name)
@@ -346,7 +359,9 @@ def read_file(path: Path, rename: Mapping[str, str] | None = None) -> pl.DataFra
     elif kind == "parquet":
         try:
             df = stringify(pl.read_parquet(path))
-        except Exception as exc:  # a broken parquet file names itself
+        except (Exception, pl.exceptions.PanicException) as exc:  # a broken parquet file names itself
+            # (a value polars cannot convert, e.g. a date out of range, panics in Rust: a
+            # BaseException, not an Exception)
             raise InputError(f"{path}: geen leesbaar Parquet-bestand ({exc})") from None
         df.columns = clean_header(df.columns, str(path), rename)
     elif path.suffix.lower() in IJW_SUFFIXES:
