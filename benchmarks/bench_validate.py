@@ -3,7 +3,7 @@
     python benchmarks/bench_validate.py --rows 100000 --rows 1000000 [--runs 3] [--format parquet]
 
 Generates N realistic seeded decisions once per N (not timed), then runs the validation
-``--runs`` times, each in a fresh process so that peak memory (ru_maxrss) is that run's own,
+``--runs`` times, each in a fresh process so that peak memory (VmHWM, benchlib.peak_mb) is that run's own,
 and prints the median seconds, rows/s and peak memory. In the same run it measures the floor,
 also in fresh processes: reading the input with polars alone and writing four files of the
 outputs' sizes with nothing computed (the input as decisions.csv, the run's own findings as

@@ -14,7 +14,17 @@ from typing import Any
 
 
 def peak_mb() -> float:
-    """This process's peak resident memory in MB (Linux reports KiB)."""
+    """This process's peak resident memory in MB: VmHWM of its own address space. Not
+    ``ru_maxrss``: Linux carries a forking parent's high-water mark into the child across fork
+    and exec, so a child started by a parent holding a million generated rows would report the
+    parent's peak (every run, and the floor, read the same 1.8 GB)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
