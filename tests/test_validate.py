@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -416,3 +417,17 @@ def test_the_text_read_from_parquet_is_not_copied(engine: Engine, tmp_path: Path
     for name in ("municipality", "bsn", "_row", "verdict", "finding_count"):
         assert report.decisions.get_column(name).chunk_lengths() == chunks, name
     assert report.decisions.drop("_source").equals(engine.validate(EXAMPLE).decisions.drop("_source"))
+
+
+def test_the_cross_decision_messages_read_their_dates_in_dutch():
+    """No stacking and sequential help name their dates as a person reads them (3 december 2025),
+    the same way the rule files' messages do; expected/actual keep the ISO form."""
+    f = Engine.from_path(ROOT / "rules").validate(EXAMPLE).findings
+    cross = f.filter(pl.col("rule").is_in(["dates.ijw_no_stacking", "sequential_help.providers_in_sequence"]))
+    assert cross.height > 10
+    messages = cross.get_column("message").to_list()
+    assert not [m for m in messages if re.search(r"\d{4}-\d{2}-\d{2}", m)]
+    assert all(re.search(r"\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
+                         r"november|december) \d{4}", m) for m in messages)
+    stacked = cross.filter(pl.col("rule") == "dates.ijw_no_stacking")
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", a) for a in stacked.get_column("actual").to_list())

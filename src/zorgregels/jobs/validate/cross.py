@@ -18,6 +18,7 @@ from zorgregels.core import nl
 from zorgregels.core.cost import cost_3m_cents_expr
 from zorgregels.core.exprs import INDEX, as_date, iso_date
 from zorgregels.core.findings import SEQ_CROSS, Kind, finding_exprs, findings_frame
+from zorgregels.core.messages import display_expr
 from zorgregels.core.results import NotEvaluable
 
 STACKING_BASIS = ("iJw 3.2 OP259 / TR302 (geen stapeling: hetzelfde product niet meer dan eens voor "
@@ -117,9 +118,9 @@ def no_stacking(facts: pl.DataFrame, notes: list[NotEvaluable]) -> pl.DataFrame:
     msg = pl.concat_str([
         pl.lit("Product "), pl.col("code"), pl.lit(" is voor dezelfde client en aanbieder "),
         pl.col("provider"), pl.lit(" al toegewezen tot "),
-        pl.when(open_end).then(pl.lit("onbepaalde tijd")).otherwise(iso_date(pl.col("__prev_end"))),
+        pl.when(open_end).then(pl.lit("onbepaalde tijd")).otherwise(display_expr("end_date", pl.col("__prev_end"))),
         pl.lit(" (besluit "), pl.col("__prev_id").fill_null("(leeg)"), pl.lit("); deze toewijzing start "),
-        iso_date(pl.col("start_date")), pl.lit(" en overlapt daarmee (stapeling).")])
+        display_expr("start_date"), pl.lit(" en overlapt daarmee (stapeling).")])
     return hit.select(finding_exprs(
         NO_STACKING, seq=SEQ_CROSS, message=msg, basis=STACKING_BASIS,
         expected=pl.when(open_end).then(None).otherwise(iso_date(pl.col("__prev_end"))),
@@ -143,9 +144,9 @@ def sequential_help(facts: pl.DataFrame, notes: list[NotEvaluable], gap_days: in
                  .group_by("client_id").agg(pl.col("provider").n_unique().alias("__providers")))
     hit = hit.join(providers, on="client_id", how="left")
     msg = pl.concat_str([
-        pl.lit("De client krijgt vanaf "), iso_date(pl.col("start_date")), pl.lit(" hulp van aanbieder "),
+        pl.lit("De client krijgt vanaf "), display_expr("start_date"), pl.lit(" hulp van aanbieder "),
         pl.col("provider"), pl.lit(", na hulp van aanbieder "), pl.col("__prev_provider"),
-        pl.lit(" die eindigde op "), iso_date(pl.col("__prev_end")),
+        pl.lit(" die eindigde op "), display_expr("end_date", pl.col("__prev_end")),
         pl.lit(": aanbieders na elkaar in plaats van tegelijk ("), pl.col("__providers").cast(pl.Utf8),
         pl.lit(" aanbieders in deze batch).")])
     return hit.select(finding_exprs(SEQUENTIAL_HELP, seq=SEQ_CROSS + 1, message=msg,
