@@ -18,6 +18,7 @@ from zorgregels.catalogue.loader import check_catalogue
 from zorgregels.cli import main
 from zorgregels.core.readability import MAX_AVERAGE_WORDS, MAX_SENTENCE_WORDS, measure, syllables
 from zorgregels.jobs.letter import Letter, Refusal, render
+from zorgregels.jobs.letter.words import COMPLEXITY_WORDS, letter_words
 from zorgregels.jobs.validate.cross import CROSS_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -272,3 +273,16 @@ def test_a_grant_the_rules_find_wrong_gets_no_letter_but_the_reason(engine, exam
     assert wrong <= set(refused)
     reasons = " ".join(" ".join(refused[d].reasons) for d in sorted(wrong))
     assert "Past de code bij de vraag: " in reasons and "de regels geven hier een fout" in reasons
+
+
+def test_the_letter_reads_complexity_from_the_region_table_never_from_a_count_of_domains(engine) -> None:
+    """One domain with a safety concern is meervoudig by the complexity table: the letter says
+    what the engine decided, not what counting the domains would say."""
+    record = {"birth_date": "2012-05-01", "domains": ["gedrag"], "severity": "matig", "referrer_type": "02",
+              "safety_concern": True, "decision_date": "2025-03-03"}
+    decided = engine.evaluate(record).facts["complexity"]
+    assert decided == "meervoudig"
+    cat = engine.catalogue
+    typed = {"domains": ["gedrag"]}
+    assert letter_words(typed, {"complexity": decided}, cat)["complexity"] == COMPLEXITY_WORDS["meervoudig"]
+    assert "complexity" not in letter_words({"domains": ["gedrag", "school"]}, {}, cat)

@@ -24,6 +24,7 @@ from zorgregels.core.engine import CoreEngine
 from zorgregels.core.facts import InputIssue, derive, read_record
 from zorgregels.core.readability import measure
 from zorgregels.core.receipt import record_hash, seal, sha256
+from zorgregels.core.results import Decision
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
 from zorgregels.io.privacy import mask_bsns_in_text
 from zorgregels.jobs.audit.judge import Reuse, Settings, judge
@@ -79,7 +80,12 @@ class LetterWriter:
             return Refusal(**where, outcome=outcome, reasons=["onleesbare waarden: " + "; ".join(bad)])
         reference = as_of or typed.get("decision_date") or typed.get("start_date")
         derived = derive(typed, self.catalogue, reference) if reference is not None else {}
-        words = letter_words(typed, derived, self.catalogue)
+        # the engine's own judgment of the record: the tables' complexity (never a second
+        # derivation of it here) and, for a grant, the error findings that forbid a letter
+        decision = self.engine.evaluate(
+            {k: v for k, v in raw.items() if k not in (SOURCE, SOURCE_ROW, ERROR)}, as_of=reference)
+        words = letter_words(typed, {**derived, "complexity": decision.facts.get("complexity")},
+                             self.catalogue)
         traced, missing = self._sentences(outcome, typed, derived, words)
         motivation = " ".join(s.text for s in traced if s.section == "motivation")
         review: list[str] = []
@@ -94,7 +100,7 @@ class LetterWriter:
             # a grant is motivated from the rules that decided it: where those rules find an
             # error in the decision (the code does not fit the question, the wrong perceel...),
             # a motivation would claim what the rules do not carry
-            wrong = self._rule_errors(raw, reference)
+            wrong = rule_errors(decision)
             if wrong:
                 return Refusal(**where, outcome=outcome, reasons=[mask_bsns_in_text(w, bsns) for w in wrong])
         traced = self._with_provisions(outcome, typed, traced)
@@ -181,14 +187,6 @@ class LetterWriter:
         order = {name: i for i, (name, _) in enumerate(SECTIONS)}
         return sorted([*traced, *provisions], key=lambda s: order[s.section])
 
-    def _rule_errors(self, raw: Mapping[str, Any], reference: dt.date | None) -> list[str]:
-        """The error findings the engine gives this decision, in words (none: it may be written)."""
-        record = {k: v for k, v in raw.items() if k not in (SOURCE, SOURCE_ROW, ERROR)}
-        decision = self.engine.evaluate(record, as_of=reference)
-        return [f"{CHECK_TITLES.get(f.check, f.check)}: {f.message} (de regels geven hier een fout; "
-                "een motivering zou iets beweren wat de regels niet dragen)"
-                for f in decision.findings if f.severity == "error"]
-
     # ------------------------------------------------------------------ the audit's judgment
 
     def _audit_reasons(self, raw: Mapping[str, Any], typed: Mapping[str, Any],
@@ -209,6 +207,13 @@ class LetterWriter:
         reasons = [c.message for c in audited.criteria if c.status == "fail"
                    and not (c.criterion == "motivation_specific" and motivation is None)]
         return reasons or list(audited.reasons), review
+
+
+def rule_errors(decision: Decision) -> list[str]:
+    """The error findings the engine gives a decision, in words (none: a grant may be written)."""
+    return [f"{CHECK_TITLES.get(f.check, f.check)}: {f.message} (de regels geven hier een fout; "
+            "een motivering zou iets beweren wat de regels niet dragen)"
+            for f in decision.findings if f.severity == "error"]
 
 
 def case_motivation(traced: list[TracedSentence]) -> str:

@@ -78,9 +78,8 @@ def letter_words(typed: Mapping[str, Any], derived: Mapping[str, Any],
     domains = [catalogue.domains[d].name for d in typed.get("domains") or [] if d in catalogue.domains]
     words["domains"] = _join([_lower_first(d) for d in domains]) or None
     words["severity"] = SEVERITY_WORDS.get(typed.get("severity") or "")
-    complexity = typed.get("complexity") or (
-        ("meervoudig" if len(domains) > 1 else "enkelvoudig") if domains else None)
-    words["complexity"] = COMPLEXITY_WORDS.get(complexity or "")
+    # the region's complexity table decided it (the engine's facts), never a count of domains here
+    words["complexity"] = COMPLEXITY_WORDS.get(derived.get("complexity") or "")
     ref = catalogue.referrer_types.get(typed.get("referrer_type") or "")
     words["referrer"] = f"de {ref.name.replace(' / ', ' of ')}" if ref is not None and ref.authorised else None
     age = derived.get("age", typed.get("age"))
