@@ -17,10 +17,12 @@ import polars as pl
 import pytest
 from pydantic import BaseModel
 
+import zorgregels.jobs.validate.report as validate_report
 import zorgregels.jobs.validate.run as validate_run
 from zorgregels import Engine
 from zorgregels.diagnostics import InputError
 from zorgregels.io.ijw_import import parse_message
+from zorgregels.io.source import ParquetPart
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "fixtures" / "decisions" / "example_2025.csv"
@@ -404,19 +406,38 @@ def test_slices_give_the_same_report_as_one_pass(engine: Engine, example, monkey
     assert sliced.facts is not None and example.facts is not None and sliced.facts.equals(example.facts)
 
 
-def test_the_text_read_from_parquet_is_not_copied(engine: Engine, tmp_path: Path) -> None:
-    """The columns read keep the reader's chunks (row groups) through to decisions.csv: a
-    column of one chunk added beside them (row numbers, verdicts, a masked bsn) would make
-    polars copy the whole text table into one chunk."""
+def test_parquet_is_read_a_slice_at_a_time_and_never_held_whole(engine: Engine, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Parquet batch is read slice by slice, for the checks and again for decisions.csv: the
+    text table of the whole batch is never in memory (the memory bound of a national year). The
+    outputs are those of the same rows read from CSV."""
     src = pl.read_csv(EXAMPLE, infer_schema=False)
     path = tmp_path / "d.parquet"
     src.write_parquet(path, row_group_size=max(1, src.height // 3))
-    chunks = pl.read_parquet(path).get_column("municipality").chunk_lengths()
-    assert len(chunks) > 1
+    reads: list[tuple[int, int]] = []
+    real_read = ParquetPart.read
+
+    def read(part: ParquetPart, start: int, rows: int) -> pl.DataFrame:
+        reads.append((start, rows))
+        return real_read(part, start, rows)
+
+    monkeypatch.setattr(ParquetPart, "read", read)
+    monkeypatch.setattr(validate_run, "SLICE_ROWS", 1000)
+    monkeypatch.setattr(validate_report, "DECISION_SLICE", 700)
     report = engine.validate(path)
-    for name in ("municipality", "bsn", "_row", "verdict", "finding_count"):
-        assert report.decisions.get_column(name).chunk_lengths() == chunks, name
-    assert report.decisions.drop("_source").equals(engine.validate(EXAMPLE).decisions.drop("_source"))
+    assert report.source.in_memory is None
+    assert reads == [(s, min(1000, src.height - s)) for s in range(0, src.height, 1000)]
+    reads.clear()
+    report.write(tmp_path / "out")
+    assert reads == [(s, min(700, src.height - s)) for s in range(0, src.height, 700)]
+    from_csv = engine.validate(EXAMPLE)
+    written = pl.read_csv(tmp_path / "out" / "decisions.csv", infer_schema=False)
+    assert written.drop("_source").equals(
+        from_csv.decisions.drop("_source").with_columns(pl.all().cast(pl.Utf8)))
+    assert report.decisions.drop("_source").equals(from_csv.decisions.drop("_source"))
+    assert report.findings.drop("source").equals(from_csv.findings.drop("source"))
+    assert {k: v for k, v in report.summary.items() if k not in ("receipt", "sources")} == \
+        {k: v for k, v in from_csv.summary.items() if k not in ("receipt", "sources")}
 
 
 def test_the_cross_decision_messages_read_their_dates_in_dutch():
@@ -431,3 +452,27 @@ def test_the_cross_decision_messages_read_their_dates_in_dutch():
                          r"november|december) \d{4}", m) for m in messages)
     stacked = cross.filter(pl.col("rule") == "dates.ijw_no_stacking")
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", a) for a in stacked.get_column("actual").to_list())
+
+
+@pytest.mark.parametrize("cut", [1, 1700, 2999])
+def test_parquet_files_of_one_header_are_read_lazily_as_their_csv_twins(engine: Engine, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch,
+                                                                        cut: int) -> None:
+    """Two Parquet files of one header are read slice by slice (slices never span the two); the
+    findings, verdicts and row numbers are those of the same rows given as two CSV files."""
+    monkeypatch.setattr(validate_run, "SLICE_ROWS", 1000)
+    src = pl.read_csv(EXAMPLE, infer_schema=False)
+    (tmp_path / "pq").mkdir()
+    (tmp_path / "csv").mkdir()
+    for name, part in (("a", src.head(cut)), ("b", src.slice(cut))):
+        part.write_parquet(tmp_path / "pq" / f"{name}.parquet")
+        part.write_csv(tmp_path / "csv" / f"{name}.csv")
+    lazy, framed = engine.validate(tmp_path / "pq"), engine.validate(tmp_path / "csv")
+    assert lazy.source.in_memory is None and framed.source.in_memory is not None
+
+    def stem(df: pl.DataFrame, col: str) -> pl.DataFrame:
+        return df.with_columns(pl.col(col).str.extract(r"([ab])\.\w+$"))
+
+    assert stem(lazy.findings, "source").equals(stem(framed.findings, "source"))
+    assert stem(lazy.decisions, "_source").equals(stem(framed.decisions, "_source"))
+    assert lazy.decisions.get_column("_row").to_list() == [*range(1, cut + 1), *range(1, 3001 - cut)]

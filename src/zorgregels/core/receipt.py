@@ -203,14 +203,21 @@ def files_hash(files: Sequence[Path]) -> str:
     return h.hexdigest()
 
 
-def batch_receipt(frame: pl.DataFrame, *, rules_hash: str, as_of: dt.date | None,
+def batch_receipt(frame: pl.DataFrame | None, *, rules_hash: str, as_of: dt.date | None,
                   versions: Versions | None = None, files: Sequence[Path] | None = None,
-                  ) -> BatchReceipt:
+                  rows: int | None = None) -> BatchReceipt:
     """The receipt of a batch framed by ``io.frame.frame_records`` (validate's summary).
 
     Read from ``files``, the input hash is ``files_hash`` (cheap: hashing bytes, not a table of a
-    million rows); given as records or a data frame, it is ``table_hash`` of the framed table."""
-    input_hash = files_hash(files) if files else table_hash(frame)
+    million rows; ``frame`` may then be None, with ``rows`` its height); given as records or a
+    data frame, it is ``table_hash`` of the framed table."""
+    if files:
+        input_hash = files_hash(files)
+    elif frame is not None:
+        input_hash = table_hash(frame)
+    else:
+        raise ValueError("batch_receipt: files or the framed table are needed")
+    height = rows if rows is not None else frame.height if frame is not None else 0
     return seal(BatchReceipt, versions or Versions.installed(), rules_hash=rules_hash,
                 as_of=as_of.isoformat() if as_of else None, input_hash=input_hash,
-                rows=frame.height)
+                rows=height)

@@ -125,6 +125,12 @@ def stringify(df: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame([_as_text(df, e) for e in exprs])
 
 
+def unreadable(path: Path, exc: BaseException) -> str:
+    """The message for a Parquet file that cannot be read (a value polars cannot convert, e.g. a
+    date out of range, panics in Rust: a BaseException, not an Exception)."""
+    return f"{path}: geen leesbaar Parquet-bestand ({exc})"
+
+
 def _as_text(df: pl.DataFrame, expr: pl.Expr) -> pl.Series:
     """One column of ``stringify``; a type polars cannot cast (a duration, bytes that are no
     UTF-8, a list of lists) value by value, as a JSON Lines reader would write it."""
@@ -360,9 +366,7 @@ def read_file(path: Path, rename: Mapping[str, str] | None = None) -> pl.DataFra
         try:
             df = stringify(pl.read_parquet(path))
         except (Exception, pl.exceptions.PanicException) as exc:  # a broken parquet file names itself
-            # (a value polars cannot convert, e.g. a date out of range, panics in Rust: a
-            # BaseException, not an Exception)
-            raise InputError(f"{path}: geen leesbaar Parquet-bestand ({exc})") from None
+            raise InputError(unreadable(path, exc)) from None
         df.columns = clean_header(df.columns, str(path), rename)
     elif path.suffix.lower() in IJW_SUFFIXES:
         df = read_ijw(path)

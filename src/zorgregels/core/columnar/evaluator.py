@@ -20,7 +20,7 @@ are in fact form (fields.py): dates as ordinals, money and decimals as integers 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -79,17 +79,27 @@ class ColumnarEvaluator:
         if df.height <= step:
             rows, findings, counts = self._evaluate(df, as_of, keep)
             return ColumnarResult(rows=rows, findings=findings, not_evaluable=self._notes(counts))
-        parts: list[pl.DataFrame] = []
+        return self.evaluate_parts((df.slice(start, step).rechunk() for start in range(0, df.height, step)),
+                                   as_of, keep=keep)
+
+    def evaluate_parts(self, parts: Iterable[pl.DataFrame], as_of: dt.date | None = None, *,
+                       keep: Sequence[str] | None = None) -> ColumnarResult:
+        """``evaluate`` of the table whose consecutive slices ``parts`` are, one slice at a time
+        (every check reads one row, so the result is the same as of the whole table; only one
+        slice's wide table of facts is held at a time)."""
+        rows_: list[pl.DataFrame] = []
         found: list[pl.DataFrame] = []
         total: dict[str, int] = {}
-        for start in range(0, df.height, step):
-            rows, findings, counts = self._evaluate(df.slice(start, step).rechunk(), as_of, keep)
+        start = 0
+        for part in parts:
+            rows, findings, counts = self._evaluate(part, as_of, keep)
             shift = pl.col(INDEX) + start
-            parts.append(rows.with_columns(shift))
-            found.append(findings.with_columns(shift))
+            rows_.append(rows.with_columns(shift) if start else rows)
+            found.append(findings.with_columns(shift) if start else findings)
             for k, n in counts.items():
                 total[k] = total.get(k, 0) + n
-        return ColumnarResult(rows=pl.concat(parts, how="vertical"), findings=pl.concat(found, how="vertical"),
+            start += part.height
+        return ColumnarResult(rows=pl.concat(rows_, how="vertical"), findings=pl.concat(found, how="vertical"),
                               not_evaluable=self._notes(total))
 
     def _evaluate(self, df: pl.DataFrame, as_of: dt.date | None,

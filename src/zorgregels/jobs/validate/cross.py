@@ -173,8 +173,11 @@ def budget_ceiling(facts: pl.DataFrame, catalogue: Catalogue, notes: list[NotEva
         return findings_frame()
     codes = sorted({c.code for c in ceilings})
     need = ["code", "municipality", "volume", "frequency", "unit", "start_date"]
-    rel = facts.filter(granted() & pl.col("code").is_in(codes).fill_null(False))
-    rel = rel.with_columns(cost_3m_cents_expr(catalogue, pl.coalesce("tariff", "code_tariff")).alias("__cents"))
+    keep = granted() & pl.col("code").is_in(codes).fill_null(False)
+    cents = cost_3m_cents_expr(catalogue, pl.coalesce("tariff", "code_tariff")).alias("__cents")
+    # the columns read, before the filter copies rows (most decisions are granted)
+    read = {*need, "end_date", *keep.meta.root_names(), *cents.meta.root_names()}
+    rel = facts.select(c for c in facts.columns if c in read).filter(keep).with_columns(cents)
     ok = pl.col("__cents").is_not_null() & pl.all_horizontal([pl.col(f).is_not_null() for f in need])
     lacking = rel.filter(~ok)
     if lacking.height:
@@ -183,7 +186,8 @@ def budget_ceiling(facts: pl.DataFrame, catalogue: Catalogue, notes: list[NotEva
             missing=[f for f in need if lacking.get_column(f).null_count()],
             reason="ontbrekende of onbruikbare gegevens: " + ", ".join(need)
             + ", tarief, eenheid gelijk aan die van de code"))
-    rel = rel.filter(ok).with_columns(
+    # only what the sums read: a decision is counted in every quarter it touches (exploded)
+    rel = rel.filter(ok).select("code", "municipality", "__cents",
         _quarter(pl.col("start_date")).alias("__q0"),
         pl.when(pl.col("end_date").is_not_null() & (pl.col("end_date") >= pl.col("start_date")))
         .then(_quarter(pl.col("end_date"))).otherwise(_quarter(pl.col("start_date"))).alias("__q1"))

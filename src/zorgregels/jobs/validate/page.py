@@ -161,15 +161,16 @@ def _text(frame: pl.DataFrame | None, name: str) -> pl.Series | None:
 def decision_frame(report: ValidationReport) -> pl.DataFrame:
     """One row per decision (``INDEX`` order): the four dimensions, the code, verdict, finding
     count, 3-month cost in cents (null where unknown) and whether it has an error finding."""
-    d = report.decisions
+    d = report.verdicts
     n = d.height
     facts = report.facts
+    texts = report.decisions if facts is None else None  # the input's text, only without facts
     if facts is not None and not facts.get_column(INDEX).is_sorted():
         facts = facts.sort(INDEX)
     cols: dict[str, pl.Series] = {INDEX: pl.int_range(0, n, dtype=pl.Int64, eager=True)}
     for name in ("municipality", "provider", "team", "referrer_type", "code"):
         s = _text(facts, name)
-        s = s if s is not None else _text(d, name)
+        s = s if s is not None else _text(texts, name)
         cols[name] = s if s is not None else pl.repeat(None, n, dtype=pl.Utf8, eager=True)
     cols["verdict"] = d.get_column("verdict")
     cols["findings"] = d.get_column("finding_count").cast(pl.Int64)

@@ -9,7 +9,7 @@ rules give byte-identical files.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +21,15 @@ from zorgregels.catalogue.catalogue import Catalogue
 from zorgregels.core.findings import findings_as_written
 from zorgregels.core.receipt import BatchReceipt
 from zorgregels.core.results import NotEvaluable
+from zorgregels.io.columns import ERROR, chunked_like
 from zorgregels.io.outdir import Protected, atomic_folder
+from zorgregels.io.privacy import mask_bsns_frame
+from zorgregels.io.source import DecisionSource
 from zorgregels.jobs.validate.page import render_html
 
 FILES = ("findings.jsonl", "decisions.csv", "summary.json", "report.html")
+#: rows of decisions.csv read, masked and written at a time
+DECISION_SLICE = 200_000
 COLUMNS = ["decision_id", "check", "severity", "rule", "message", "expected", "actual", "source", "row"]
 
 
@@ -32,15 +37,36 @@ COLUMNS = ["decision_id", "check", "severity", "rule", "message", "expected", "a
 class ValidationReport:
     """The result of one batch: decisions with their verdicts, all findings, notes and a summary."""
 
-    decisions: pl.DataFrame  # every input column (bsn masked), _source, _row, verdict, finding_count
-    findings: pl.DataFrame  # FINDING_COLUMNS (+ ``__i``, the 0-based batch row), sorted deterministically
-    not_evaluable: list[NotEvaluable]
-    summary: dict[str, Any]
+    verdicts: pl.DataFrame  # per input row, in order: verdict, finding_count
+    source: DecisionSource = field(repr=False)  # the input, read again slice by slice for ``decisions``
+    findings: pl.DataFrame = field(repr=False)  # FINDING_COLUMNS (+ ``__i``, the 0-based batch row), sorted
+    not_evaluable: list[NotEvaluable] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
     rules_hash: str = ""
     receipt: BatchReceipt | None = None  # versions, rules hash, as-of, input hash, rows
     facts: pl.DataFrame | None = field(default=None, repr=False)  # typed facts per row (for reports)
     links: dict[str, str] = field(default_factory=dict)  # citation in words -> its link (pages)
     catalogue: Catalogue | None = field(default=None, repr=False)  # names, remedies, tariffs (report.html)
+
+    _decisions: pl.DataFrame | None = field(default=None, init=False, repr=False)
+
+    @property
+    def decisions(self) -> pl.DataFrame:
+        """Every input column (bsn masked), ``_source``, ``_row``, ``verdict`` and
+        ``finding_count``: decisions.csv as a table (read into memory on first use)."""
+        if self._decisions is None:
+            self._decisions = pl.concat(list(self.decision_slices()), how="vertical")
+        return self._decisions
+
+    def decision_slices(self) -> Iterator[pl.DataFrame]:
+        """``decisions`` a slice at a time, read again from the input: what decisions.csv is
+        written from without the whole table in memory."""
+        start = 0
+        for part in self.source.slices(DECISION_SLICE):
+            verdicts = self.verdicts.slice(start, part.height).get_columns()
+            start += part.height
+            # every output masked: a bsn column whole, any other BSN-looking text value by value
+            yield mask_bsns_frame(part.with_columns(chunked_like(part, verdicts)).drop(ERROR))
 
     @property
     def rows_in(self) -> int:
@@ -65,7 +91,7 @@ def write_report(report: ValidationReport, out_dir: str | Path, *, force: bool =
         # polars writes without the GIL: the two big files are written side by side
         with ThreadPoolExecutor(max_workers=2) as pool:
             jobs = [pool.submit(findings.write_ndjson, tmp / "findings.jsonl"),
-                    pool.submit(report.decisions.write_csv, tmp / "decisions.csv")]
+                    pool.submit(_write_decisions, report, tmp / "decisions.csv")]
             (tmp / "summary.json").write_text(
                 json.dumps(report.summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                 encoding="utf-8")
@@ -73,3 +99,13 @@ def write_report(report: ValidationReport, out_dir: str | Path, *, force: bool =
             for job in jobs:
                 job.result()
     return Path(out_dir)
+
+
+def _write_decisions(report: ValidationReport, path: Path) -> None:
+    """decisions.csv, a slice at a time (the same bytes as one ``write_csv`` of ``decisions``)."""
+    if report._decisions is not None:
+        report._decisions.write_csv(path)
+        return
+    with path.open("wb") as fh:
+        for i, part in enumerate(report.decision_slices()):
+            part.write_csv(fh, include_header=i == 0)

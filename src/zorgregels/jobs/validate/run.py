@@ -11,7 +11,7 @@ the facts it needs gives an explicit "not evaluable" note, never a false finding
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +30,10 @@ from zorgregels.core.outcome import (
 from zorgregels.core.receipt import batch_receipt
 from zorgregels.core.results import FINDING_COLUMNS, NotEvaluable
 from zorgregels.core.semantics import INPUT_BASIS
-from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW, chunked_like
-from zorgregels.io.frame import Records, frame_records, input_files
+from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
+from zorgregels.io.frame import Records
 from zorgregels.io.privacy import SEALED, mask_bsns_frame, mask_bsns_in
+from zorgregels.io.source import open_source
 from zorgregels.jobs.validate.cross import budget_ceiling, no_stacking, sequential_help
 from zorgregels.jobs.validate.report import ValidationReport
 
@@ -45,8 +46,10 @@ CROSS_FACTS = ("decision_id", "outcome", "client_id", "bsn", "provider", "code",
 #: the facts report.html reads
 PAGE_FACTS = ("municipality", "referrer_type", "code", "outcome", "volume",
               "frequency", "unit", "code_unit", "code_tariff", "duration_days")
+#: the input columns (as text) report.html reads that are no facts
+PAGE_INPUTS = ("provider", "team")
 #: rows evaluated at a time: the wide table of facts is held for one slice, not the batch
-SLICE_ROWS = 200_000
+SLICE_ROWS = 100_000
 
 
 def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None = None,
@@ -59,20 +62,17 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
             progress(name, i, n)
 
     step("lezen", 0, 5)
-    df = frame_records(records, columns)
-    rows_in = df.height
-    ev = engine.columnar
+    source = open_source(records, columns)
+    rows_in = source.height
     step("regels per besluit", 1, 5)
-    data_cols = [c for c in df.columns if c not in (SOURCE, SOURCE_ROW, ERROR)]
-    res = ev.evaluate(df.select(data_cols), as_of=as_of, slice_rows=SLICE_ROWS,
-                      keep=["result", *CROSS_FACTS, *PAGE_FACTS])
+    tap = _Tap()
+    res = engine.columnar.evaluate_parts(tap.data(source.slices(SLICE_ROWS)), as_of,
+                                         keep=["result", *CROSS_FACTS, *PAGE_FACTS])
     facts = res.rows
     notes: list[NotEvaluable] = []
     step("controles over besluiten heen", 2, 5)
-    where = df.select(pl.int_range(0, df.height, dtype=pl.Int64).alias(INDEX),
-                      pl.col(SOURCE).alias("source"), pl.col(SOURCE_ROW).alias("row"))
-    malformed = (df.select(pl.int_range(0, df.height, dtype=pl.Int64).alias(INDEX), pl.col(ERROR))
-                 .filter(pl.col(ERROR).is_not_null())
+    where = pl.concat(tap.where, how="vertical")
+    malformed = (pl.concat(tap.errors, how="vertical")
                  .join(facts.select(INDEX, "decision_id"), on=INDEX, how="left")
                  .select(finding_exprs(MALFORMED_ROW, seq=SEQ_MALFORMED, basis=INPUT_BASIS,
                                        message=pl.concat_str([pl.lit("Onleesbare rij: "), pl.col(ERROR)]))))
@@ -87,9 +87,9 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
                                                 *severity_flags())
     # scatter the per-row counts into full columns (rows are 0..n-1): no join, no sort of n rows
     idx = per_row.get_column(INDEX)
-    counts = [pl.repeat(0, df.height, dtype=pl.Int64, eager=True)
+    counts = [pl.repeat(0, rows_in, dtype=pl.Int64, eager=True)
               .scatter(idx, per_row.get_column("finding_count")).alias("finding_count")]
-    counts += [pl.repeat(False, df.height, dtype=pl.Boolean, eager=True)
+    counts += [pl.repeat(False, rows_in, dtype=pl.Boolean, eager=True)
                .scatter(idx, per_row.get_column(has_severity(s))).alias(has_severity(s))
                for s in RANKED_SEVERITIES]
     result = pl.col("result")
@@ -98,38 +98,63 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
     verdicts = (facts.select("result").with_columns(counts)
                 .select(verdict_expr(signals).alias("verdict"), "finding_count"))
     # every output masked: a bsn column whole, any other BSN-looking text value by value
-    decisions = mask_bsns_frame(df.with_columns(chunked_like(df, verdicts.get_columns())).drop(ERROR))
     findings = mask_bsns_frame(pl.concat([findings_rows, budget], how="vertical")
                                .select(*FINDING_COLUMNS, INDEX))
     step("samenvatting", 4, 5)
-    receipt = batch_receipt(df, rules_hash=engine.rules_hash, as_of=as_of, versions=engine.versions,
-                            files=input_files(records))
-    summary = mask_bsns_in(_summary(rows_in, decisions, findings, notes, engine), keep=SEALED)
+    receipt = batch_receipt(source.in_memory, rows=rows_in, rules_hash=engine.rules_hash, as_of=as_of,
+                            versions=engine.versions, files=source.files)
+    sources = sorted({s for s in where.get_column("source").unique().to_list() if s is not None})
+    summary = mask_bsns_in(_summary(rows_in, verdicts, sources, findings, notes, engine), keep=SEALED)
     summary["receipt"] = receipt.model_dump(mode="json")
     step("klaar", 5, 5)
-    return ValidationReport(decisions=decisions, findings=findings, not_evaluable=notes,
+    page = facts.select(INDEX, *PAGE_FACTS)
+    if tap.inputs:
+        page = page.with_columns(pl.concat(tap.inputs, how="vertical").get_columns())
+    return ValidationReport(verdicts=verdicts, source=source, findings=findings, not_evaluable=notes,
                             summary=summary, rules_hash=engine.rules_hash, receipt=receipt,
-                            facts=mask_bsns_frame(facts.select(INDEX, *PAGE_FACTS)),
+                            facts=mask_bsns_frame(page),
                             links=engine.catalogue.citation_links(), catalogue=engine.catalogue)
 
 
-def _summary(rows_in: int, decisions: pl.DataFrame, findings: pl.DataFrame,
+class _Tap:
+    """What validate keeps of each slice of the input besides its facts: where each row came
+    from, why a row could not be read, and the input text the report page reads
+    (``PAGE_INPUTS``); the slice itself is let go."""
+
+    def __init__(self) -> None:
+        self.where: list[pl.DataFrame] = []
+        self.errors: list[pl.DataFrame] = []
+        self.inputs: list[pl.DataFrame] = []
+        self.start = 0
+
+    def data(self, slices: Iterable[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+        for part in slices:
+            index = pl.int_range(self.start, self.start + part.height, dtype=pl.Int64).alias(INDEX)
+            self.where.append(part.select(index, pl.col(SOURCE).alias("source"), pl.col(SOURCE_ROW).alias("row")))
+            self.errors.append(part.select(index, pl.col(ERROR)).filter(pl.col(ERROR).is_not_null()))
+            names = [c for c in PAGE_INPUTS if c in part.columns]
+            if names:
+                self.inputs.append(part.select(names))
+            self.start += part.height
+            yield part.select(c for c in part.columns if c not in (SOURCE, SOURCE_ROW, ERROR))
+
+
+def _summary(rows_in: int, verdicts: pl.DataFrame, sources: list[str], findings: pl.DataFrame,
              notes: list[NotEvaluable], engine: CoreEngine) -> dict[str, Any]:
     by_check: dict[str, dict[str, int]] = {}
     for check, sev, n in findings.group_by("check", "severity").len().iter_rows():
         by_check.setdefault(check, {})[sev] = int(n)
     by_sev = {s: int(n) for s, n in findings.group_by("severity").len().iter_rows()}
     by_rule = {r: int(n) for r, n in findings.group_by("rule").len().iter_rows()}
-    verdicts = {v: int(n) for v, n in decisions.group_by("verdict").len().iter_rows()}
-    sources = sorted({s for s in decisions.get_column(SOURCE).unique().to_list() if s is not None})
+    by_verdict = {v: int(n) for v, n in verdicts.group_by("verdict").len().iter_rows()}
     return {
         "rows_in": rows_in,
-        "rows_reported": decisions.height,
+        "rows_reported": verdicts.height,
         "findings": findings.height,
         "by_check": {k: dict(sorted(v.items())) for k, v in sorted(by_check.items())},
         "by_severity": dict(sorted(by_sev.items())),
         "by_rule": dict(sorted(by_rule.items())),
-        "verdicts": dict(sorted(verdicts.items())),
+        "verdicts": dict(sorted(by_verdict.items())),
         "not_evaluable": [n.model_dump() for n in sorted(notes, key=lambda n: (n.check, n.rule))],
         "rules_hash": engine.rules_hash,
         "sources": [Path(s).name if not s.startswith("<") else s for s in sources],
