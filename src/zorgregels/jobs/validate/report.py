@@ -29,7 +29,7 @@ from zorgregels.jobs.validate.page import render_html
 
 FILES = ("findings.jsonl", "decisions.csv", "summary.json", "report.html")
 #: rows of decisions.csv read, masked and written at a time
-DECISION_SLICE = 200_000
+DECISION_SLICE = 100_000
 COLUMNS = ["decision_id", "check", "severity", "rule", "message", "expected", "actual", "source", "row"]
 
 
