@@ -228,30 +228,43 @@ def _free_text(name: str) -> bool:
     return f.type == "str" and not f.values
 
 
+#: what ``parse_distinct`` found for a text of a field: (True, fact value or None) or (False, reason)
+Parsed = dict[tuple[str, str], tuple[bool, Any]]
+
+
 def parse_distinct(name: str, distinct: list[str], vocabulary: Mapping[str, set[str]] | None = None,
-                   ) -> tuple[list[str], list[Any], list[str], list[str]]:
+                   memo: Parsed | None = None) -> tuple[list[str], list[Any], list[str], list[str]]:
     """``parse_value`` (and the vocabulary check) once per *distinct* text of a column: the
-    texts with a value and their fact values, the texts that are bad and their reasons."""
+    texts with a value and their fact values, the texts that are bad and their reasons.
+    ``memo``: what earlier slices of the same batch found (the same text parses the same way)."""
     keys: list[str] = []
     vals: list[Any] = []
     err_keys: list[str] = []
     errs: list[str] = []
     for u in distinct:
-        try:
-            p = parse_value(name, u)
-            check_vocabulary(name, p, vocabulary)
-        except ValueError as exc:
+        known = memo.get((name, u)) if memo is not None else None
+        if known is None:
+            try:
+                p = parse_value(name, u)
+                check_vocabulary(name, p, vocabulary)
+                known = (True, None if p is None else fact_value(name, p))
+            except ValueError as exc:
+                known = (False, str(exc))
+            if memo is not None:
+                memo[(name, u)] = known
+        ok, value = known
+        if not ok:
             err_keys.append(u)
-            errs.append(str(exc))
-            continue
-        if p is not None:
+            errs.append(value)
+        elif value is not None:
             keys.append(u)
-            vals.append(fact_value(name, p))
+            vals.append(value)
     return keys, vals, err_keys, errs
 
 
 def parse_column_exprs(name: str, distinct: list[str] | None,
-                       vocabulary: Mapping[str, set[str]] | None = None) -> tuple[pl.Expr, pl.Expr | None]:
+                       vocabulary: Mapping[str, set[str]] | None = None,
+                       memo: Parsed | None = None) -> tuple[pl.Expr, pl.Expr | None]:
     """(fact values, reason or null) of one text column as expressions, row for row, given the
     column's distinct texts (``None`` for free text, which is only stripped, column-wise, with
     Python's own whitespace set): a year of decisions has a few thousand distinct dates, codes
@@ -260,7 +273,7 @@ def parse_column_exprs(name: str, distinct: list[str] | None,
     if distinct is None:
         return _stripped(raw).alias(name), None
     dtype = dtype_of(name)
-    keys, vals, err_keys, errs = parse_distinct(name, distinct, vocabulary)
+    keys, vals, err_keys, errs = parse_distinct(name, distinct, vocabulary, memo)
     values = (raw.replace_strict(keys, vals, default=None, return_dtype=dtype) if keys
               else pl.lit(None, dtype=dtype)).alias(name)
     if not err_keys:
@@ -277,9 +290,11 @@ def parse_column(df: pl.DataFrame, name: str, vocabulary: Mapping[str, set[str]]
     return out.get_column(name), out.get_column("__err").alias(name) if errors is not None else None
 
 
-def read_columns(df: pl.DataFrame, vocabulary: Mapping[str, set[str]] | None = None) -> InputColumns:
+def read_columns(df: pl.DataFrame, vocabulary: Mapping[str, set[str]] | None = None,
+                 memo: Parsed | None = None) -> InputColumns:
     """``read_record`` for a batch of text columns (extra columns are left out). Two passes over
-    the batch, each over all columns side by side: their distinct texts, then their values."""
+    the batch, each over all columns side by side: their distinct texts, then their values.
+    ``memo``: the texts parsed in earlier slices of the same batch (``parse_distinct``)."""
     present = [c for c in df.columns if c in FIELDS and not FIELDS[c].derived]
     parsed = [n for n in present if not _free_text(n)]
     found = df.select(pl.col(n).cast(pl.Utf8).drop_nulls().unique().implode() for n in parsed).row(0) \
@@ -288,7 +303,7 @@ def read_columns(df: pl.DataFrame, vocabulary: Mapping[str, set[str]] | None = N
     exprs: list[pl.Expr] = [pl.int_range(0, pl.len(), dtype=pl.Int64).alias(INDEX)]
     bad: list[str] = []
     for name in present:
-        values, errors = parse_column_exprs(name, distinct.get(name), vocabulary)
+        values, errors = parse_column_exprs(name, distinct.get(name), vocabulary, memo)
         exprs.append(values)
         if errors is not None:
             exprs.append(errors.alias(error_column(name)))
@@ -332,7 +347,7 @@ def to_fact(values: Mapping[str, Any]) -> dict[str, Any]:
             if value is not None and value != [] and key in FIELDS}
 
 
-__all__ = ["INPUT_FIELDS", "INPUT_SCRATCH", "InputColumns", "InputIssue", "check_vocabulary",
+__all__ = ["INPUT_FIELDS", "INPUT_SCRATCH", "InputColumns", "InputIssue", "Parsed", "check_vocabulary",
            "derive", "error_column", "fact_value", "parse_column", "parse_column_exprs", "parse_date",
            "parse_distinct", "parse_value",
            "raw_column", "read_columns", "read_record", "reference_date", "to_fact"]

@@ -31,7 +31,7 @@ from zorgregels.core.advice import derive_advice_columns
 from zorgregels.core.columnar.findings import MISSING, batch_findings, fired_column, rule_flags
 from zorgregels.core.derived import CodeTable, derive_columns
 from zorgregels.core.exprs import INDEX
-from zorgregels.core.facts import INPUT_SCRATCH, read_columns
+from zorgregels.core.facts import INPUT_SCRATCH, Parsed, read_columns
 from zorgregels.core.outcome import Signal, outcome_expr, severity_flags
 from zorgregels.core.results import NotEvaluable
 from zorgregels.core.semantics import (
@@ -77,7 +77,7 @@ class ColumnarEvaluator:
         so the result is the same; the wide fact table is then held for one slice only)."""
         step = slice_rows if slice_rows and slice_rows > 0 else max(df.height, 1)
         if df.height <= step:
-            rows, findings, counts = self._evaluate(df, as_of, keep)
+            rows, findings, counts = self._evaluate(df, as_of, keep, {})
             return ColumnarResult(rows=rows, findings=findings, not_evaluable=self._notes(counts))
         return self.evaluate_parts((df.slice(start, step).rechunk() for start in range(0, df.height, step)),
                                    as_of, keep=keep)
@@ -91,8 +91,9 @@ class ColumnarEvaluator:
         found: list[pl.DataFrame] = []
         total: dict[str, int] = {}
         start = 0
+        memo: Parsed = {}  # a text parsed in one slice is not parsed again in the next
         for part in parts:
-            rows, findings, counts = self._evaluate(part, as_of, keep)
+            rows, findings, counts = self._evaluate(part, as_of, keep, memo)
             shift = pl.col(INDEX) + start
             rows_.append(rows.with_columns(shift) if start else rows)
             found.append(findings.with_columns(shift) if start else findings)
@@ -102,9 +103,9 @@ class ColumnarEvaluator:
         return ColumnarResult(rows=pl.concat(rows_, how="vertical"), findings=pl.concat(found, how="vertical"),
                               not_evaluable=self._notes(total))
 
-    def _evaluate(self, df: pl.DataFrame, as_of: dt.date | None,
-                  keep: Sequence[str] | None) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
-        inputs = read_columns(df, self.catalogue.vocabulary())
+    def _evaluate(self, df: pl.DataFrame, as_of: dt.date | None, keep: Sequence[str] | None,
+                  memo: Parsed) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+        inputs = read_columns(df, self.catalogue.vocabulary(), memo)
         facts = derive_columns(inputs.frame, self.catalogue, self.code_table, as_of)
         facts, tables = self._tables(facts)
         rules = self._rules()
