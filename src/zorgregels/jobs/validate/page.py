@@ -198,14 +198,23 @@ def decision_frame(report: ValidationReport) -> pl.DataFrame:
     return pl.DataFrame([s.alias(k) for k, s in cols.items()])
 
 
+def _counted(base: pl.DataFrame) -> pl.LazyFrame:
+    """The batch with what its groups count as plain columns (a group then only sums them): has
+    the verdict error, the cost of a flagged decision, a flagged decision without a cost, and one
+    column per verdict."""
+    return base.lazy().with_columns(
+        (pl.col("verdict") == "error").alias("__errors"),
+        pl.when(pl.col("has_error")).then(pl.col("cost")).alias("__cents"),
+        (pl.col("has_error") & pl.col("cost").is_null()).alias("__unpriced"),
+        *((pl.col("verdict") == v).alias(f"__verdict.{v}") for v in VERDICTS))
+
+
 def _aggregates() -> list[pl.Expr]:
-    """What every group counts (the batch too): ``GroupRow``'s numbers, then its verdicts."""
-    return [pl.len().alias("decisions"), pl.col("findings").sum().alias("findings"),
-            (pl.col("verdict") == "error").sum().alias("errors"),
-            pl.col("has_error").sum().alias("flagged"),
-            pl.col("cost").filter(pl.col("has_error")).sum().alias("cents"),
-            (pl.col("has_error") & pl.col("cost").is_null()).sum().alias("unpriced"),
-            *((pl.col("verdict") == v).sum().alias(f"verdict.{v}") for v in VERDICTS)]
+    """What every group of ``_counted`` counts (the batch too): ``GroupRow``'s numbers, then its
+    verdicts."""
+    return [pl.len().alias("decisions"), pl.col("findings").sum(), pl.col("__errors").sum(),
+            pl.col("has_error").sum(), pl.col("__cents").sum(), pl.col("__unpriced").sum(),
+            *(pl.col(f"__verdict.{v}").sum() for v in VERDICTS)]
 
 
 def _labels(dim: str, key: str | None, names: dict[str, str]) -> tuple[str, str]:
@@ -297,7 +306,7 @@ def build(report: ValidationReport) -> Page:
     where = findings.get_column(INDEX)
     fx = (findings.select("check", "severity", "rule", "basis", INDEX)
           .with_columns(base.get_column("cost").gather(where), base.get_column("code").gather(where)).lazy())
-    lb = base.lazy()
+    lb = _counted(base)
     frames = pl.collect_all([
         lb.select(_aggregates()),
         *(lb.group_by(dim.key).agg(_aggregates())
@@ -387,26 +396,30 @@ def findings_table(report: ValidationReport, base: pl.DataFrame, names: dict[str
         pl.col("mun").replace_strict({m: title for m, (_, title) in muns.items()}, default="",
                                      return_dtype=pl.Utf8).alias("mun_title"),
         pl.col("mun").fill_null(""))
-
-    def e(name: str) -> pl.Expr:
-        return _escaped(pl.col(name))
-
-    parts: list[str | pl.Expr] = [
-        '<tr data-check="', e("check"), '" data-severity="', e("severity"), '" data-mun="', e("mun"),
-        '" data-provider="', e("provider"), '" data-code="', e("code"), '" data-rule="', e("rule"),
-        '" data-basis="', e("basis"), '"><td data-label="Besluit" class="nw" title="', e("source"),
-        pl.when(pl.col("row") != "").then(pl.lit(", rij ") + e("row")).otherwise(pl.lit("")), '">',
-        pl.when(pl.col("decision_id") == "").then(pl.lit("(hele batch)")).otherwise(e("decision_id")),
-        '</td><td data-label="Gemeente"><span title="', e("mun_title"), '">', e("mun_label"),
-        '</span></td><td data-label="Aanbieder">', e("provider"), '</td><td data-label="Code">', e("code"),
-        '</td><td data-label="Ernst"><span class="sev ', e("severity"), '" title="', e("severity"), '">',
-        _escaped(pl.col("severity").replace(SEVERITY_LABELS)),
-        '</span></td><td data-label="Controle en regel"><div>', _escaped(pl.col("check").replace(CHECK_TITLES)),
-        "<br><code>", e("rule").str.replace_all(".", ".<wbr>", literal=True),
-        '</code></div></td><td data-label="Bericht" class="msg">', e("message"),
-        '</td><td data-label="Grondslag" class="basis"><div>',
-        pl.col("basis").replace_strict(cites, default="", return_dtype=pl.Utf8), "</div></td></tr>\n"]
-    html = t.select(pl.concat_str([pl.lit(p) if isinstance(p, str) else p for p in parts]).alias("tr"))
+    # each cell: (name, its text before escaping); every text is escaped once, then placed
+    cells = {"check": pl.col("check"), "severity": pl.col("severity"), "mun": pl.col("mun"),
+             "provider": pl.col("provider"), "code": pl.col("code"), "rule": pl.col("rule"),
+             "basis": pl.col("basis"), "source": pl.col("source"), "row": pl.col("row"),
+             "decision": pl.col("decision_id"), "mun_title": pl.col("mun_title"), "mun_label": pl.col("mun_label"),
+             "severity_label": pl.col("severity").replace(SEVERITY_LABELS),
+             "check_title": pl.col("check").replace(CHECK_TITLES), "message": pl.col("message")}
+    esc = t.select(*(_escaped(e).alias(k) for k, e in cells.items()), pl.col("row").alias("raw_row"),
+                   pl.col("basis").replace_strict(cites, default="", return_dtype=pl.Utf8).alias("cited"))
+    esc = esc.with_columns(
+        pl.when(pl.col("raw_row") != "").then(pl.lit(", rij ") + pl.col("row")).otherwise(pl.lit("")).alias("row"),
+        pl.when(pl.col("decision") == "").then(pl.lit("(hele batch)")).otherwise(pl.col("decision")).alias("decision"),
+        pl.col("rule").str.replace_all(".", ".<wbr>", literal=True).alias("rule_breakable"))
+    row = ('<tr data-check="{}" data-severity="{}" data-mun="{}" data-provider="{}" data-code="{}" data-rule="{}" '
+           'data-basis="{}"><td data-label="Besluit" class="nw" title="{}{}">{}</td><td data-label="Gemeente">'
+           '<span title="{}">{}</span></td><td data-label="Aanbieder">{}</td><td data-label="Code">{}</td>'
+           '<td data-label="Ernst"><span class="sev {}" title="{}">{}</span></td>'
+           '<td data-label="Controle en regel"><div>{}<br><code>{}</code></div></td>'
+           '<td data-label="Bericht" class="msg">{}</td><td data-label="Grondslag" class="basis"><div>{}</div></td>'
+           '</tr>\n')
+    html = esc.select(pl.format(row, *(pl.col(k) for k in (
+        "check", "severity", "mun", "provider", "code", "rule", "basis", "source", "row", "decision", "mun_title",
+        "mun_label", "provider", "code", "severity", "severity", "severity_label", "check_title", "rule_breakable",
+        "message", "cited"))).alias("tr"))
     checks = t.select("check", pl.col("check").replace(CHECK_TITLES).alias("title")).unique()
     options = {
         "mun": _options(t.select("mun", "mun_label")),
