@@ -199,22 +199,20 @@ def decision_frame(report: ValidationReport) -> pl.DataFrame:
 
 
 def _counted(base: pl.DataFrame) -> pl.LazyFrame:
-    """The batch with what its groups count as plain columns (a group then only sums them): has
-    the verdict error, the cost of a flagged decision, a flagged decision without a cost, and one
-    column per verdict."""
+    """The batch with what its groups count as plain columns (a group then only sums them): the
+    cost of a flagged decision, a flagged decision without a cost, and one column per verdict
+    (the verdict error's is the group's ``errors``)."""
     return base.lazy().with_columns(
-        (pl.col("verdict") == "error").alias("__errors"),
         pl.when(pl.col("has_error")).then(pl.col("cost")).alias("__cents"),
         (pl.col("has_error") & pl.col("cost").is_null()).alias("__unpriced"),
         *((pl.col("verdict") == v).alias(f"__verdict.{v}") for v in VERDICTS))
 
 
 def _aggregates() -> list[pl.Expr]:
-    """What every group of ``_counted`` counts (the batch too): ``GroupRow``'s numbers, then its
-    verdicts."""
-    return [pl.len().alias("decisions"), pl.col("findings").sum(), pl.col("__errors").sum(),
-            pl.col("has_error").sum(), pl.col("__cents").sum(), pl.col("__unpriced").sum(),
-            *(pl.col(f"__verdict.{v}").sum() for v in VERDICTS)]
+    """What every group of ``_counted`` counts (the batch too): ``GroupRow``'s numbers (but its
+    errors), then its verdicts."""
+    return [pl.len().alias("decisions"), pl.col("findings").sum(), pl.col("has_error").sum(),
+            pl.col("__cents").sum(), pl.col("__unpriced").sum(), *(pl.col(f"__verdict.{v}").sum() for v in VERDICTS)]
 
 
 def _labels(dim: str, key: str | None, names: dict[str, str]) -> tuple[str, str]:
@@ -235,7 +233,8 @@ def _labels(dim: str, key: str | None, names: dict[str, str]) -> tuple[str, str]
 
 def _row(dim: str, key: str | None, values: tuple[Any, ...], names: dict[str, str]) -> GroupRow:
     label, title = _labels(dim, key, names)
-    n, findings, errors, flagged, cents, unpriced, *verdicts = (int(v or 0) for v in values)
+    n, findings, flagged, cents, unpriced, *verdicts = (int(v or 0) for v in values)
+    errors = verdicts[VERDICTS.index("error")]
     return GroupRow(EMPTY if key is None else key, label, title, n, findings, errors, flagged, cents, unpriced,
                     by_verdict=tuple(verdicts))
 
@@ -339,15 +338,17 @@ def top(rows: list[GroupRow], k: int = 3) -> list[GroupRow]:
 
 def table_rows(findings: pl.DataFrame, limit: int = HTML_TABLE_LIMIT) -> pl.DataFrame:
     """The findings the page embeds: errors first, then warnings, then info, each in the order of
-    findings.jsonl (deterministic), at most ``limit``."""
+    findings.jsonl (deterministic), at most ``limit``. Chosen by the severity column alone, then
+    gathered: the wide text columns are never filtered whole."""
+    sev = findings.get_column("severity")
     parts, left = [], limit
-    for sev in SEVERITIES:
+    for s in SEVERITIES:
         if left <= 0:
             break
-        part = findings.filter(pl.col("severity") == sev).head(left)
+        part = sev.eq(s).arg_true().head(left)
         parts.append(part)
-        left -= part.height
-    return pl.concat(parts, how="vertical") if parts else findings.head(0)
+        left -= part.len()
+    return findings.gather(pl.concat(parts)) if parts else findings.head(0)
 
 
 #: what Jinja's autoescape (``markupsafe.escape``) replaces in a value, and with what
