@@ -11,6 +11,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from zorgregels import Engine
 from zorgregels.catalogue.fields import SCALE
@@ -21,7 +23,18 @@ from zorgregels.core.cost import cost_3m
 from zorgregels.core.exprs import INDEX
 from zorgregels.core.outcome import VERDICT_LABELS
 from zorgregels.jobs.validate import ValidationReport
-from zorgregels.jobs.validate.page import MIN_GROUP, build, render_html, table_rows, top
+from zorgregels.jobs.validate import page as page_module
+from zorgregels.jobs.validate.page import (
+    MIN_GROUP,
+    VERDICTS,
+    build,
+    findings_table,
+    municipality_names,
+    render_html,
+    table_rows,
+    top,
+)
+from zorgregels.render.pages import ENVIRONMENT
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "fixtures" / "decisions" / "example_2025.csv"
@@ -216,3 +229,117 @@ def test_every_rule_with_findings_in_the_example_year_says_what_to_do(engine: En
     page = build(engine.validate(EXAMPLE))
     assert {r.rule.split(".")[0] for r in page.rules} >= {"input", "budget_ceiling", "dates", "sequential_help"}
     assert [r.rule for r in page.rules if not r.remedy] == []
+
+
+# ------------------------------------------------- the findings table, written by polars
+#: the row as the page's template wrote it before the rows were written by polars: the oracle
+ROW_TEMPLATE = (
+    '<tr data-check="{{ r.check }}" data-severity="{{ r.severity }}" data-mun="{{ r.municipality }}" '
+    'data-provider="{{ r.provider }}" data-code="{{ r.code }}" data-rule="{{ r.rule }}" data-basis="{{ r.basis }}">'
+    '<td data-label="Besluit" class="nw" title="{{ r.source }}{% if r.row != "" %}, rij {{ r.row }}{% endif %}">'
+    '{{ r.decision_id or "(hele batch)" }}</td><td data-label="Gemeente"><span title="{{ r.municipality_title }}">'
+    '{{ r.municipality_label }}</span></td><td data-label="Aanbieder">{{ r.provider }}</td><td data-label="Code">'
+    '{{ r.code }}</td><td data-label="Ernst"><span class="sev {{ r.severity }}" title="{{ r.severity }}">'
+    '{{ severity_labels.get(r.severity, r.severity) }}</span></td><td data-label="Controle en regel"><div>'
+    '{{ check_titles.get(r.check, r.check) }}<br><code>{{ r.rule|breakable(".") }}</code></div></td>'
+    '<td data-label="Bericht" class="msg">{{ r.message }}</td><td data-label="Grondslag" class="basis"><div>'
+    '{{ r.basis|cited(links) }}</div></td></tr>\n')
+ROW_COLUMNS = ("decision_id", "severity", "check", "rule", "message", "basis", "source", "row")
+
+
+def _expected_rows(findings: pl.DataFrame, base: pl.DataFrame, names: dict[str, str],
+                   links: dict[str, str]) -> tuple[str, dict[str, list[tuple[str, str]]]]:
+    """The rows and filter options one finding at a time through Jinja, as the page did."""
+    template = ENVIRONMENT.from_string(ROW_TEMPLATE)
+    ctx = {r[INDEX]: r for r in base.iter_rows(named=True)}
+    rows = []
+    for f in table_rows(findings).iter_rows(named=True):
+        d = ctx.get(f[INDEX], {})
+        mun = d.get("municipality")
+        label, title = page_module._labels("municipality", mun, names) if mun is not None else ("", "")
+        rows.append({**{k: "" if f[k] is None else f[k] for k in ROW_COLUMNS}, "municipality": mun or "",
+                     "municipality_label": label, "municipality_title": title,
+                     "provider": d.get("provider") or "", "code": d.get("code") or ""})
+    html = "".join(template.render(r=r, severity_labels=SEVERITY_LABELS, check_titles=CHECK_TITLES, links=links)
+                   for r in rows)
+
+    def options(key: str, label: str | None = None) -> list[tuple[str, str]]:
+        seen: dict[str, str] = {}
+        for r in rows:
+            if r[key] != "":
+                seen.setdefault(str(r[key]), str(r[label or key]))
+        return sorted(seen.items(), key=lambda kv: (kv[1].lower(), kv[0]))
+
+    return html, {"mun": options("municipality", "municipality_label"), "provider": options("provider"),
+                  "code": options("code"),
+                  "check": sorted({(r["check"], CHECK_TITLES.get(r["check"], r["check"])) for r in rows},
+                                  key=lambda kv: (kv[1], kv[0])),
+                  "rule": options("rule"), "basis": options("basis")}
+
+
+#: text a user or an input controls: HTML's specials, a format's braces, dots, Dutch, controls
+TEXT = st.lists(st.sampled_from([*"aB.&<>\"'{}%; é€\t", "GM0392", "Haarlem", " (toel", "Jeugdwet art. 2.3"]),
+                max_size=6).map("".join)
+MAYBE = st.none() | TEXT
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(findings=st.lists(st.fixed_dictionaries({
+           "decision_id": MAYBE, "severity": st.sampled_from(["error", "warning", "info"]),
+           "check": st.sampled_from([*list(CHECK_TITLES)[:3], "&<eigen>"]) | TEXT,
+           "rule": MAYBE, "message": MAYBE, "basis": MAYBE, "source": MAYBE,
+           "row": st.none() | st.integers(0, 10**6), "at": st.none() | st.integers(0, 3)}), max_size=12),
+       decisions=st.lists(st.tuples(MAYBE, MAYBE, MAYBE), min_size=4, max_size=4),
+       names=st.dictionaries(TEXT, TEXT, max_size=3), link=TEXT)
+def test_the_findings_rows_read_as_the_template_wrote_them_whatever_the_text(
+        small: ValidationReport, findings: list[dict[str, object]],
+        decisions: list[tuple[str | None, str | None, str | None]], names: dict[str, str], link: str) -> None:
+    """Every value escaped once, the municipality by name with its code in a tooltip, the check
+    and severity in Dutch, the basis cited with its link, "(hele batch)" without a decision."""
+    frame = pl.DataFrame([{**{k: v for k, v in f.items() if k != "at"}, INDEX: f["at"]} for f in findings],
+                         schema={**{k: pl.Utf8 for k in ROW_COLUMNS}, "row": pl.Int64, INDEX: pl.Int64})
+    base = pl.DataFrame({INDEX: range(4), "municipality": [d[0] for d in decisions],
+                         "provider": [d[1] for d in decisions], "code": [d[2] for d in decisions]},
+                        schema={INDEX: pl.Int64, "municipality": pl.Utf8, "provider": pl.Utf8, "code": pl.Utf8})
+    links = {"Jeugdwet art. 2.3": f"https://wetten.overheid.nl/{link}"}
+    report = dataclasses.replace(small, findings=frame, links=links)
+    table = findings_table(report, base, names)
+    html, options = _expected_rows(frame, base, names, links)
+    assert str(table.html) == html
+    assert table.shown == len(findings) and table.options == options
+
+
+def test_the_rows_cite_with_links_and_escape_what_the_input_wrote(small: ValidationReport) -> None:
+    frame = small.findings.head(2).with_columns(
+        pl.Series("message", ['<script>alert("x")</script> & co', "a's"]),
+        pl.Series("basis", ["Jeugdwet art. 2.3", None]), pl.Series("decision_id", ["<d1>", None]))
+    report = dataclasses.replace(small, findings=frame, links={"Jeugdwet art. 2.3": "https://example.org/?a=1&b=2"})
+    rows = str(findings_table(report, build(report).base, municipality_names(report)).html).splitlines()
+    assert '&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; co' in rows[0] and "<script>" not in rows[0]
+    assert '<a href="https://example.org/?a=1&amp;b=2" rel="external">Jeugdwet art. 2.3</a>' in rows[0]
+    assert ">&lt;d1&gt;</td>" in rows[0] and ">(hele batch)</td>" in rows[1] and "a&#39;s" in rows[1]
+
+
+def test_a_rule_with_findings_of_two_severities_has_a_row_for_each(small: ValidationReport) -> None:
+    rule = "provider_type.perceel_2_not_consortium"
+    sev = pl.when((pl.col("rule") == rule) & (pl.col(INDEX) == 0)).then(pl.lit("warning")).otherwise("severity")
+    report = dataclasses.replace(small, findings=small.findings.with_columns(sev.alias("severity")))
+    rows = [(r.severity, r.findings) for r in build(report).rules if r.rule == rule]
+    assert sorted(rows) == [("error", 1), ("warning", 1)]
+    assert {r.severity for r in build(small).rules if r.rule == rule} == {"error"}
+
+
+def test_the_verdicts_of_each_group_are_counted_from_its_decisions(engine: Engine) -> None:
+    report = engine.validate(EXAMPLE)
+    page = build(report)
+    d = report.decisions
+    for key in ("municipality", "referrer_type"):
+        for r in page.groups[key]:
+            mine = d.filter(pl.col(key).is_null() if r.key == "(leeg)" else pl.col(key) == r.key)
+            assert r.by_verdict == tuple(int((mine.get_column("verdict") == v).sum()) for v in VERDICTS)
+            assert sum(r.by_verdict) == r.decisions
+    assert page.verdicts == {v: n for v in VERDICTS if (n := int((d.get_column("verdict") == v).sum()))}
+    tariff = report.findings.filter(pl.col("rule") == "tariff.differs")
+    codes = d.with_row_index(INDEX).select(pl.col(INDEX).cast(pl.Int64), "code")
+    expected = tariff.join(codes, on=INDEX).group_by("code").len()
+    assert dict(page.codes["tariff"]) == {c: int(n) for c, n in expected.iter_rows()}

@@ -13,13 +13,15 @@ and what to do about them, in Dutch, on any screen.
 - The findings table embeds at most ``HTML_TABLE_LIMIT`` rows: the errors first, then the
   warnings, then the info, each in the order of findings.jsonl.
 
-Everything is counted with polars ``group_by`` over the batch, so a page of a million decisions
-costs a few group-bys, not a loop over rows.
+Everything is counted in one polars query over the batch (``pl.collect_all``: the batch and each
+dimension with the same aggregations, the checks, the rules and the codes), so a page of a million
+decisions costs a few group-bys, not a loop over rows; the findings table's rows are written as
+HTML by polars string expressions (every value escaped as Jinja's autoescape would), not by a
+template loop over 5,000 rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -51,6 +53,8 @@ VERDICTS = ("error", "incomplete", "warning", "ok")
 VERDICT_COLOURS = {"error": "#b3261e", "incomplete": "#8e6bbf", "warning": "#e0a030", "ok": "#2e7d32"}
 #: the columns a finding row shows, after the decision's own facts
 FINDING_COLUMNS = ("decision_id", "severity", "check", "rule", "message", "basis", "source", "row")
+#: the charts of findings per code: their rules
+CODE_CHARTS = {"tariff": ("tariff.differs",), "volume": ("tariff.volume_above_norm", "tariff.volume_below_norm")}
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class GroupRow:
     cents: int  # the 3-month cost of its flagged decisions
     unpriced: int  # flagged decisions whose cost is unknown
     average: bool = False
+    by_verdict: tuple[int, ...] = ()  # decisions per verdict, in ``VERDICTS`` order
 
     @property
     def error_share(self) -> Decimal:
@@ -142,6 +147,7 @@ class Page:
     verdicts: dict[str, int]
     base: pl.DataFrame  # decision_frame: one row per decision
     names: dict[str, str]  # CBS code -> municipality name
+    codes: dict[str, list[tuple[str, int]]]  # per chart of CODE_CHARTS: (code, findings), most first
 
 
 def municipality_names(report: ValidationReport) -> dict[str, str]:
@@ -177,23 +183,37 @@ def decision_frame(report: ValidationReport) -> pl.DataFrame:
     errors = (report.findings.select("severity", INDEX)
               .filter((pl.col("severity") == "error") & pl.col(INDEX).is_not_null()))
     flagged = errors.get_column(INDEX).unique()
-    cols["has_error"] = pl.repeat(False, n, dtype=pl.Boolean, eager=True).scatter(flagged, True)
+    has_error = pl.repeat(False, n, dtype=pl.Boolean, eager=True).scatter(flagged, True)
+    cols["has_error"] = has_error
     cost = pl.repeat(None, n, dtype=pl.Int64, eager=True)
     if facts is not None and report.catalogue is not None and flagged.len():
-        # only a decision with an error finding puts money at stake: the cost of those alone
-        some = (facts.filter(pl.col(INDEX).is_in(flagged.implode()))
-                .select(INDEX, granted_cost_3m_cents(report.catalogue).alias("c")).drop_nulls("c"))
+        # only a decision with an error finding puts money at stake: the cost of those alone,
+        # evaluated once per distinct combination of the facts it reads (many decisions share one)
+        expr = granted_cost_3m_cents(report.catalogue)
+        needs = sorted(set(expr.meta.root_names()))
+        some = (facts.select(INDEX, *needs).filter(has_error.gather(facts.get_column(INDEX)))
+                .group_by(needs).agg(pl.col(INDEX)).with_columns(expr.alias("c"))
+                .drop_nulls("c").select(INDEX, "c").explode(INDEX))
         cost = cost.scatter(some.get_column(INDEX), some.get_column("c"))
     cols["cost"] = cost
     return pl.DataFrame([s.alias(k) for k, s in cols.items()])
 
 
+def _counted(base: pl.DataFrame) -> pl.LazyFrame:
+    """The batch with what its groups count as plain columns (a group then only sums them): the
+    cost of a flagged decision, a flagged decision without a cost, and one column per verdict
+    (the verdict error's is the group's ``errors``)."""
+    return base.lazy().with_columns(
+        pl.when(pl.col("has_error")).then(pl.col("cost")).alias("__cents"),
+        (pl.col("has_error") & pl.col("cost").is_null()).alias("__unpriced"),
+        *((pl.col("verdict") == v).alias(f"__verdict.{v}") for v in VERDICTS))
+
+
 def _aggregates() -> list[pl.Expr]:
-    return [pl.len().alias("decisions"), pl.col("findings").sum().alias("findings"),
-            (pl.col("verdict") == "error").sum().alias("errors"),
-            pl.col("has_error").sum().alias("flagged"),
-            pl.col("cost").filter(pl.col("has_error")).sum().alias("cents"),
-            (pl.col("has_error") & pl.col("cost").is_null()).sum().alias("unpriced")]
+    """What every group of ``_counted`` counts (the batch too): ``GroupRow``'s numbers (but its
+    errors), then its verdicts."""
+    return [pl.len().alias("decisions"), pl.col("findings").sum(), pl.col("has_error").sum(),
+            pl.col("__cents").sum(), pl.col("__unpriced").sum(), *(pl.col(f"__verdict.{v}").sum() for v in VERDICTS)]
 
 
 def _labels(dim: str, key: str | None, names: dict[str, str]) -> tuple[str, str]:
@@ -212,68 +232,103 @@ def _labels(dim: str, key: str | None, names: dict[str, str]) -> tuple[str, str]
     return key, key
 
 
-def _row(dim: str, key: str | None, values: tuple[int, ...], names: dict[str, str]) -> GroupRow:
+def _row(dim: str, key: str | None, values: tuple[Any, ...], names: dict[str, str]) -> GroupRow:
     label, title = _labels(dim, key, names)
-    n, findings, errors, flagged, cents, unpriced = (int(v or 0) for v in values)
-    return GroupRow(EMPTY if key is None else key, label, title, n, findings, errors, flagged, cents, unpriced)
+    n, findings, flagged, cents, unpriced, *verdicts = (int(v or 0) for v in values)
+    errors = verdicts[VERDICTS.index("error")]
+    return GroupRow(EMPTY if key is None else key, label, title, n, findings, errors, flagged, cents, unpriced,
+                    by_verdict=tuple(verdicts))
 
 
-def _checks(findings: pl.DataFrame, base: pl.DataFrame) -> list[CheckRow]:
-    if findings.is_empty():
-        return []
-    findings = findings.select("check", "severity", INDEX)  # never filter the wide text columns
-    per_sev: dict[str, dict[str, int]] = {}
-    for check, sev, n in findings.group_by("check", "severity").len().iter_rows():
-        per_sev.setdefault(check, {})[sev] = int(n)
-    rows = findings.filter(pl.col(INDEX).is_not_null())
-    touched = {c: int(n) for c, n in rows.select("check", INDEX).unique().group_by("check").len().iter_rows()}
-    errs = rows.filter(pl.col("severity") == "error").select("check", INDEX).unique()
-    # base holds one row per decision in INDEX order: gather its cost, no join of a million rows
-    errs = (errs.with_columns(base.get_column("cost").gather(errs.get_column(INDEX)).alias("cost"))
-            .group_by("check").agg(pl.len().alias("n"), pl.col("cost").sum().alias("cents"),
-                                   pl.col("cost").is_null().sum().alias("unpriced")))
-    money = {c: (int(n), int(cents or 0), int(u)) for c, n, cents, u in errs.iter_rows()}
-    out = [CheckRow(c, CHECK_TITLES.get(c, c), {s: sev.get(s, 0) for s in SEVERITIES}, sum(sev.values()),
-                    touched.get(c, 0), *money.get(c, (0, 0, 0)))
-           for c, sev in per_sev.items()]
+def _checks_query(fx: pl.LazyFrame) -> pl.LazyFrame:
+    """Per check: its findings per severity, the decisions it touches, and of those with an error
+    finding of it how many, their cost and how many have no cost (each decision once)."""
+    err = (pl.col("severity") == "error") & pl.col(INDEX).is_not_null()
+    first = pl.col(INDEX).filter(err).is_first_distinct()
+    cost = pl.col("cost").filter(err).filter(first)
+    return fx.group_by("check").agg(
+        *((pl.col("severity") == s).sum().alias(s) for s in SEVERITIES), pl.len().alias("findings"),
+        pl.col(INDEX).drop_nulls().n_unique().alias("decisions"),
+        pl.col(INDEX).filter(err).n_unique().alias("error_decisions"),
+        cost.sum().alias("cents"), cost.is_null().sum().alias("unpriced"))
+
+
+def _checks(per_check: pl.DataFrame) -> list[CheckRow]:
+    out = [CheckRow(r["check"], CHECK_TITLES.get(r["check"], r["check"]), {s: int(r[s]) for s in SEVERITIES},
+                    int(r["findings"]), int(r["decisions"]), int(r["error_decisions"]), int(r["cents"] or 0),
+                    int(r["unpriced"]))
+           for r in per_check.iter_rows(named=True)]
     return sorted(out, key=lambda r: (-r.findings, r.check))
 
 
-def _rules(findings: pl.DataFrame, report: ValidationReport) -> list[RuleRow]:
+RULE_KEYS = ("check", "rule", "severity", "basis")
+
+
+def _rules_query(fx: pl.LazyFrame) -> pl.LazyFrame:
+    """Findings per rule with its check, severity and basis, and how many kinds of those it has
+    (a rule has one of each nearly always: then one group-by on the rule alone counts it)."""
+    return fx.group_by("rule").agg(
+        pl.len().alias("n"), *(pl.col(k).first() for k in RULE_KEYS if k != "rule"),
+        pl.max_horizontal(*(pl.col(k).n_unique() for k in RULE_KEYS if k != "rule")).alias("kinds"))
+
+
+def _rules(per_rule: pl.DataFrame, findings: pl.DataFrame, report: ValidationReport) -> list[RuleRow]:
     """Every rule with findings in the batch: check, rule, severity, how many, basis, remedy."""
-    if findings.is_empty():
+    if per_rule.is_empty():
         return []
     remedies = {rule: kind.remedy or "" for rule, kind in (ENGINE_KINDS | CROSS_KINDS).items()}
     if report.catalogue is not None:
         for t in report.catalogue.tables:
             remedies |= {k.rule: k.remedy or "" for k in (table_gap(t.table), table_conflict(t.table))}
         remedies |= {r.id: r.rule.remedy or "" for r in report.catalogue.rules}
-    per_rule = (findings.group_by("check", "rule", "severity", "basis").agg(pl.len().alias("n"))
-                .sort(["n", "rule", "severity", "basis"], descending=[True, False, False, False]))
+    mixed = per_rule.filter(pl.col("kinds") > 1).get_column("rule")
+    parts = [per_rule.filter(pl.col("kinds") == 1).select(*RULE_KEYS, "n")]
+    if mixed.len():  # a rule with findings of two severities (or checks, or bases): one row each
+        parts.append(findings.select(RULE_KEYS).filter(pl.col("rule").is_in(mixed.implode()))
+                     .group_by(RULE_KEYS).agg(pl.len().alias("n").cast(per_rule.schema["n"])))
+    rows = (pl.concat(parts, how="vertical")
+            .sort(["n", "rule", "severity", "basis"], descending=[True, False, False, False]))
     return [RuleRow(c, r, s, int(n), b or "", remedies.get(r, ""))
-            for c, r, s, b, n in per_rule.select("check", "rule", "severity", "basis", "n").iter_rows()]
+            for c, r, s, b, n in rows.select(*RULE_KEYS, "n").iter_rows()]
+
+
+def _codes_query(fx: pl.LazyFrame, rules: tuple[str, ...]) -> pl.LazyFrame:
+    return (fx.filter(pl.col("rule").is_in(rules) & pl.col(INDEX).is_not_null()).group_by("code").len()
+            .sort(["len", "code"], descending=[True, False], nulls_last=True))
 
 
 def build(report: ValidationReport) -> Page:
-    """Count what the page shows: the batch, its groups, its checks and its rules."""
+    """Count what the page shows: the batch, its groups, its checks and its rules, in one query."""
     base = decision_frame(report)
     names = municipality_names(report)
-    total = base.select(_aggregates()).row(0)
-    batch = _row("", "batch", total, names)
-    batch = GroupRow("batch", "Hele batch (gemiddelde)", "alle besluiten van de batch", batch.decisions,
-                     batch.findings, batch.errors, batch.flagged, batch.cents, batch.unpriced, average=True)
+    findings = report.findings
+    # base holds one row per decision in INDEX order: gather, no join of a million rows
+    where = findings.get_column(INDEX)
+    fx = (findings.select("check", "severity", "rule", "basis", INDEX)
+          .with_columns(base.get_column("cost").gather(where), base.get_column("code").gather(where)).lazy())
+    lb = _counted(base)
+    frames = pl.collect_all([
+        lb.select(_aggregates()),
+        *(lb.group_by(dim.key).agg(_aggregates())
+          .sort(["decisions", dim.key], descending=[True, False], nulls_last=True) for dim in DIMENSIONS),
+        _checks_query(fx), _rules_query(fx), *(_codes_query(fx, rules) for rules in CODE_CHARTS.values())])
+    total, per_dim = frames[0].row(0), frames[1:1 + len(DIMENSIONS)]
+    per_check, per_rule, *per_code = frames[1 + len(DIMENSIONS):]
+    b = _row("", "batch", total, names)
+    batch = GroupRow("batch", "Hele batch (gemiddelde)", "alle besluiten van de batch", b.decisions, b.findings,
+                     b.errors, b.flagged, b.cents, b.unpriced, average=True, by_verdict=b.by_verdict)
     groups: dict[str, list[GroupRow]] = {}
     group_totals: dict[str, int] = {}
-    for dim in DIMENSIONS:
-        g = (base.group_by(dim.key).agg(_aggregates())
-             .sort(["decisions", dim.key], descending=[True, False], nulls_last=True))
+    for dim, g in zip(DIMENSIONS, per_dim, strict=True):
         group_totals[dim.key] = g.height
         rows = [_row(dim.key, r[0], tuple(r[1:]), names) for r in g.head(GROUP_LIMIT).iter_rows()]
         groups[dim.key] = sorted(rows, key=lambda r: (-r.error_share, -r.decisions, r.key))
-    verdicts = {str(v): int(n) for v, n in base.group_by("verdict").len().iter_rows()}
-    return Page(batch=batch, groups=groups, group_totals=group_totals,
-                checks=_checks(report.findings, base), rules=_rules(report.findings, report),
-                verdicts=verdicts, base=base, names=names)
+    codes = {chart: [(EMPTY if k is None else str(k), int(n)) for k, n in g.iter_rows()]
+             for chart, g in zip(CODE_CHARTS, per_code, strict=True)}
+    return Page(batch=batch, groups=groups, group_totals=group_totals, checks=_checks(per_check),
+                rules=_rules(per_rule, findings, report),
+                verdicts={v: n for v, n in zip(VERDICTS, batch.by_verdict, strict=True) if n},
+                base=base, names=names, codes=codes)
 
 
 def top(rows: list[GroupRow], k: int = 3) -> list[GroupRow]:
@@ -284,95 +339,124 @@ def top(rows: list[GroupRow], k: int = 3) -> list[GroupRow]:
 
 def table_rows(findings: pl.DataFrame, limit: int = HTML_TABLE_LIMIT) -> pl.DataFrame:
     """The findings the page embeds: errors first, then warnings, then info, each in the order of
-    findings.jsonl (deterministic), at most ``limit``."""
+    findings.jsonl (deterministic), at most ``limit``. Chosen by the severity column alone, then
+    gathered: the wide text columns are never filtered whole."""
+    sev = findings.get_column("severity")
     parts, left = [], limit
-    for sev in SEVERITIES:
+    for s in SEVERITIES:
         if left <= 0:
             break
-        part = findings.filter(pl.col("severity") == sev).head(left)
+        part = sev.eq(s).arg_true().head(left)
         parts.append(part)
-        left -= part.height
-    return pl.concat(parts, how="vertical") if parts else findings.head(0)
+        left -= part.len()
+    return findings.gather(pl.concat(parts)) if parts else findings.head(0)
 
 
-def _finding_rows(report: ValidationReport, base: pl.DataFrame, names: dict[str, str]
-                  ) -> Iterator[dict[str, Any]]:
+#: what Jinja's autoescape (``markupsafe.escape``) replaces in a value, and with what
+ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
+
+
+def _escaped(e: pl.Expr) -> pl.Expr:
+    """A text column escaped for HTML as ``{{ value }}`` escapes it (one pass: an ``&amp;`` it
+    writes is never escaped again)."""
+    return e.str.replace_many(list(ESCAPES), list(ESCAPES.values()))
+
+
+@dataclass(frozen=True)
+class FindingsTable:
+    """The findings table's rows as HTML (each ``<tr>`` followed by a newline), how many, and the
+    filters' options (value, label) for the rows shown."""
+
+    html: Markup
+    shown: int
+    options: dict[str, list[tuple[str, str]]]
+
+
+def _options(pairs: pl.DataFrame) -> list[tuple[str, str]]:
+    """The distinct (value, label) of a column's non-empty values, by label (case-insensitive)."""
+    seen = {str(v): str(lab) for v, lab in pairs.unique().iter_rows() if v is not None and v != ""}
+    return sorted(seen.items(), key=lambda kv: (kv[1].lower(), kv[0]))
+
+
+def findings_table(report: ValidationReport, base: pl.DataFrame, names: dict[str, str]) -> FindingsTable:
+    """The rows of ``table_rows`` as HTML, written by polars string expressions: the decision's
+    municipality (by name, its CBS code in a tooltip), provider and code beside each finding, its
+    severity and check in Dutch, its basis cited with links. Every value is escaped; the labels
+    and citations are made once per distinct value, in Python, by the page's own functions."""
     chosen = table_rows(report.findings)
-    ctx = base.select(INDEX, pl.col("municipality").alias("__mun"), pl.col("provider").alias("__prov"),
-                      pl.col("code").alias("__code"))
     if INDEX not in chosen.columns:
         chosen = chosen.with_columns(pl.lit(None, dtype=pl.Int64).alias(INDEX))
-    joined = chosen.join(ctx, on=INDEX, how="left", maintain_order="left")
-    citations: dict[str, Markup] = {}  # a basis is cited once, however many findings rest on it
-    for r in joined.select(*FINDING_COLUMNS, "__mun", "__prov", "__code").iter_rows(named=True):
-        mun = r["__mun"]
-        label, title = _labels("municipality", mun, names) if mun is not None else ("", "")
-        basis = r["basis"] or ""
-        if basis not in citations:
-            citations[basis] = cited(basis, report.links)
-        yield {**{k: ("" if r[k] is None else r[k]) for k in FINDING_COLUMNS},
-               "municipality": mun or "", "municipality_label": label, "municipality_title": title,
-               "provider": r["__prov"] or "", "code": r["__code"] or "", "cited": citations[basis]}
+    where = chosen.get_column(INDEX)  # base holds one row per decision in INDEX order
+    t = chosen.select(*(pl.col(k).cast(pl.Utf8).fill_null("") for k in FINDING_COLUMNS)).with_columns(
+        base.get_column("municipality").gather(where).alias("mun"),
+        *(base.get_column(k).gather(where).fill_null("") for k in ("provider", "code")))
+    muns = {m: _labels("municipality", m, names) for m in t.get_column("mun").unique().to_list() if m is not None}
+    cites = {b: str(cited(b, report.links)) for b in t.get_column("basis").unique().to_list()}
+    t = t.with_columns(
+        pl.col("mun").replace_strict({m: lab for m, (lab, _) in muns.items()}, default="", return_dtype=pl.Utf8)
+        .alias("mun_label"),
+        pl.col("mun").replace_strict({m: title for m, (_, title) in muns.items()}, default="",
+                                     return_dtype=pl.Utf8).alias("mun_title"),
+        pl.col("mun").fill_null(""))
+    # each cell: (name, its text before escaping); every text is escaped once, then placed
+    cells = {"check": pl.col("check"), "severity": pl.col("severity"), "mun": pl.col("mun"),
+             "provider": pl.col("provider"), "code": pl.col("code"), "rule": pl.col("rule"),
+             "basis": pl.col("basis"), "source": pl.col("source"), "row": pl.col("row"),
+             "decision": pl.col("decision_id"), "mun_title": pl.col("mun_title"), "mun_label": pl.col("mun_label"),
+             "severity_label": pl.col("severity").replace(SEVERITY_LABELS),
+             "check_title": pl.col("check").replace(CHECK_TITLES), "message": pl.col("message")}
+    esc = t.select(*(_escaped(e).alias(k) for k, e in cells.items()), pl.col("row").alias("raw_row"),
+                   pl.col("basis").replace_strict(cites, default="", return_dtype=pl.Utf8).alias("cited"))
+    esc = esc.with_columns(
+        pl.when(pl.col("raw_row") != "").then(pl.lit(", rij ") + pl.col("row")).otherwise(pl.lit("")).alias("row"),
+        pl.when(pl.col("decision") == "").then(pl.lit("(hele batch)")).otherwise(pl.col("decision")).alias("decision"),
+        pl.col("rule").str.replace_all(".", ".<wbr>", literal=True).alias("rule_breakable"))
+    row = ('<tr data-check="{}" data-severity="{}" data-mun="{}" data-provider="{}" data-code="{}" data-rule="{}" '
+           'data-basis="{}"><td data-label="Besluit" class="nw" title="{}{}">{}</td><td data-label="Gemeente">'
+           '<span title="{}">{}</span></td><td data-label="Aanbieder">{}</td><td data-label="Code">{}</td>'
+           '<td data-label="Ernst"><span class="sev {}" title="{}">{}</span></td>'
+           '<td data-label="Controle en regel"><div>{}<br><code>{}</code></div></td>'
+           '<td data-label="Bericht" class="msg">{}</td><td data-label="Grondslag" class="basis"><div>{}</div></td>'
+           '</tr>\n')
+    html = esc.select(pl.format(row, *(pl.col(k) for k in (
+        "check", "severity", "mun", "provider", "code", "rule", "basis", "source", "row", "decision", "mun_title",
+        "mun_label", "provider", "code", "severity", "severity", "severity_label", "check_title", "rule_breakable",
+        "message", "cited"))).alias("tr"))
+    checks = t.select("check", pl.col("check").replace(CHECK_TITLES).alias("title")).unique()
+    options = {
+        "mun": _options(t.select("mun", "mun_label")),
+        **{k: _options(t.select(k, pl.col(k).alias("label"))) for k in ("provider", "code")},
+        "check": sorted(((str(c), str(title)) for c, title in checks.iter_rows()), key=lambda kv: (kv[1], kv[0])),
+        **{k: _options(t.select(k, pl.col(k).alias("label"))) for k in ("rule", "basis")},
+    }
+    return FindingsTable(Markup("".join(html.get_column("tr").to_list())), t.height, options)
 
 
-def _verdict_chart(rows: list[GroupRow], base: pl.DataFrame, dim: Dimension, batch: GroupRow) -> BarChart:
-    counts: dict[str | None, dict[str, int]] = {}
-    for k, v, n in base.group_by(dim.key, "verdict").len().iter_rows():
-        counts.setdefault(k, {})[v] = int(n)
+def _verdict_chart(rows: list[GroupRow], dim: Dimension, batch: GroupRow) -> BarChart:
     series = tuple(Series(v, VERDICT_LABELS[v], VERDICT_COLOURS[v]) for v in VERDICTS)
-    bars = tuple(Bar(r.label, tuple(counts.get(None if r.key == EMPTY else r.key, {}).get(v, 0)
-                                    for v in VERDICTS),
-                     f"{nl.percent(r.error_share)} fout", title=r.title) for r in rows[:25])
+    bars = tuple(Bar(r.label, r.by_verdict, f"{nl.percent(r.error_share)} fout", title=r.title) for r in rows[:25])
     return BarChart(f"Oordeel per {dim.noun}, hoogste foutaandeel boven", series, bars, share=True,
                     marker=float(batch.error_share * 100),
                     marker_label=f"foutaandeel van de hele batch ({nl.percent(batch.error_share)})",
                     note="Elke balk is 100% van de besluiten van die groep.")
 
 
-def _charts(report: ValidationReport, page: Page, base: pl.DataFrame) -> list[BarChart]:
-    f = report.findings
-    per_row = (f.select("rule", INDEX).filter(pl.col(INDEX).is_not_null())
-               .join(base.select(INDEX, "code"), on=INDEX, how="left"))
-
-    def by_code(rules: list[str]) -> list[tuple[str, int]]:
-        sel = per_row.filter(pl.col("rule").is_in(rules))
-        g = sel.group_by("code").len().sort(["len", "code"], descending=[True, False], nulls_last=True)
-        return [(EMPTY if k is None else str(k), int(n)) for k, n in g.iter_rows()]
-
-    by_muni = {d.key: d for d in DIMENSIONS}
+def _charts(page: Page) -> list[BarChart]:
+    by_key = {d.key: d for d in DIMENSIONS}
     return [
-        _verdict_chart(page.groups["municipality"], base, by_muni["municipality"], page.batch),
-        _verdict_chart(page.groups["referrer_type"], base, by_muni["referrer_type"], page.batch),
+        _verdict_chart(page.groups["municipality"], by_key["municipality"], page.batch),
+        _verdict_chart(page.groups["referrer_type"], by_key["referrer_type"], page.batch),
         counts_chart("Bevindingen per controle", [(c.title, c.findings) for c in page.checks], "#2b6cb0"),
-        counts_chart("Tariefafwijkingen per code", by_code(["tariff.differs"]), "#b7791f"),
-        counts_chart("Omvang boven of onder de norm per code",
-                     by_code(["tariff.volume_above_norm", "tariff.volume_below_norm"]), "#975a16"),
+        counts_chart("Tariefafwijkingen per code", page.codes["tariff"], "#b7791f"),
+        counts_chart("Omvang boven of onder de norm per code", page.codes["volume"], "#975a16"),
     ]
-
-
-def _options(rows: list[dict[str, Any]], key: str, label: str | None = None) -> list[tuple[str, str]]:
-    seen: dict[str, str] = {}
-    for r in rows:
-        if r[key] != "":
-            seen.setdefault(str(r[key]), str(r[label or key]))
-    return sorted(seen.items(), key=lambda kv: (kv[1].lower(), kv[0]))
 
 
 def render_html(report: ValidationReport) -> str:
     """The page: a one-screen summary, rates per group, money at stake, every check and rule with
     what to do, and the findings table with filters whose state is in the URL."""
     page = build(report)
-    base = page.base
-    rows = list(_finding_rows(report, base, page.names))
-    options = {
-        "mun": _options(rows, "municipality", "municipality_label"),
-        "provider": _options(rows, "provider"),
-        "code": _options(rows, "code"),
-        "check": sorted({(r["check"], CHECK_TITLES.get(r["check"], r["check"])) for r in rows},
-                        key=lambda kv: kv[1]),
-        "rule": _options(rows, "rule"),
-        "basis": _options(rows, "basis"),
-    }
+    table = findings_table(report, page.base, page.names)
     b = page.batch
     return render_page(
         "report.html.j2",
@@ -380,7 +464,7 @@ def render_html(report: ValidationReport) -> str:
         ok_share=Decimal(page.verdicts.get("ok", 0)) / b.decisions if b.decisions else Decimal(0),
         top_checks=page.checks[:3], top_munis=top(page.groups["municipality"]),
         top_providers=top(page.groups["provider"]), min_group=MIN_GROUP, group_limit=GROUP_LIMIT,
-        dimensions=DIMENSIONS, charts=_charts(report, page, base), rows=rows, options=options,
+        dimensions=DIMENSIONS, charts=_charts(page), table=table,
         money_checks=sorted((c for c in page.checks if c.error_decisions), key=lambda c: (-c.cents, c.check)),
         idle_checks=[t for c, t in CHECK_TITLES.items() if c not in {r.check for r in page.checks}],
         verdict_labels=VERDICT_LABELS, verdict_order=VERDICTS, severity_labels=SEVERITY_LABELS,
@@ -388,5 +472,5 @@ def render_html(report: ValidationReport) -> str:
     )
 
 
-__all__ = ["DIMENSIONS", "HTML_TABLE_LIMIT", "MIN_GROUP", "CheckRow", "GroupRow", "Page", "RuleRow", "build",
-           "decision_frame", "municipality_names", "render_html", "table_rows", "top"]
+__all__ = ["DIMENSIONS", "HTML_TABLE_LIMIT", "MIN_GROUP", "CheckRow", "FindingsTable", "GroupRow", "Page",
+           "RuleRow", "build", "decision_frame", "findings_table", "municipality_names", "render_html", "table_rows", "top"]
