@@ -39,7 +39,7 @@ from zorgregels.core.messages import (
 )
 from zorgregels.core.outcome import outcome_of
 from zorgregels.core.privacy import mask_bsns_in, might_hold_bsn
-from zorgregels.core.receipt import Versions, decision_receipt
+from zorgregels.core.receipt import DecisionSealer, Versions
 from zorgregels.core.results import (
     ADVICE_DEPENDS,
     ADVICE_STEP,
@@ -71,6 +71,8 @@ class CoreEngine:
         self.catalogue = catalogue
         self.compiled: CompiledRules = compile_catalogue(catalogue)
         self._runtime = DurableRuntime(self.compiled, self._resolve)
+        #: every receipt names the same versions and rules hash: their JSON is written once
+        self._sealer = DecisionSealer(self._runtime.versions, catalogue.bundle_hash)
         #: the advised code's tariff and hours per 3 months, by code and tariff: exact fraction
         #: arithmetic that the catalogue fixes once (it never changes under an engine)
         self._advice_figures: dict[tuple[str, Decimal | None], tuple[str | None, str | None]] = {}
@@ -175,7 +177,7 @@ class CoreEngine:
             decision = Decision.model_validate(
                 mask_bsns_in(decision.model_dump(exclude={"receipt"}), keep=("rules_hash",)))
             result_json = decision.model_dump_json(exclude={"receipt"})
-        decision.receipt = decision_receipt(self.versions, self.rules_hash, day, raw, result_json)
+        decision.receipt = self._sealer(day, raw, result_json)
         return decision
 
     def _decision(self, session: Session, typed: dict[str, Any], derived: dict[str, Any],
