@@ -321,6 +321,12 @@ def condition_key(stage: int, condition: int) -> str:
     return f"s{stage}.c{condition}"
 
 
+def _stage_of(key: str) -> int | None:
+    """The stage of a durable rule's key (``s2.t0.r3``, ``s3.x7#1``); None for ``_SEEN``."""
+    head = key.partition(".")[0]
+    return int(head[1:]) if head[:1] == "s" and head[1:].isdigit() else None
+
+
 class DurableRuntime:
     """Runs one case at a time through a private durable-rules host."""
 
@@ -337,6 +343,15 @@ class DurableRuntime:
         #: field no rule reads cannot change what matches; leaving it out spares its JSON)
         self.reads = frozenset(f for rule in self.definition.values() for pattern in rule["all"]
                                for expr in pattern.values() for f in fields_read(expr))
+        #: per stage, the fields its own rules read, in a fixed order: all of a stage's fact
+        #: that durable-rules is given. Every rule of a stage tests ``stage`` first, so no rule
+        #: of another stage can match it, and a field none of its rules reads cannot change
+        #: which of them match (a table stage reads a handful of the fact's fifty fields)
+        self.stage_reads = tuple(
+            tuple(sorted({f for key, rule in self.definition.items() if _stage_of(key) == stage.index
+                          for pattern in rule["all"] for expr in pattern.values()
+                          for f in fields_read(expr)} - {"stage", "sid"}))
+            for stage in compiled.stages)
         #: the software that evaluates, for the receipts of what it evaluated
         self.versions = Versions.installed()
         self._host = _SynchronousHost()
@@ -377,22 +392,11 @@ class DurableRuntime:
             stage = 0
             # facts are flat: copying the lists is a full copy (the session keeps each stage's fact)
             fact = {k: list(v) if isinstance(v, list) else v for k, v in fact.items()}
-            reads = self.reads
             tail = f',"sid":{_encode(sid)},"stage":'
-            shown: dict[str, Any] = {}  # what ``body`` holds: the JSON members of those fields
-            body = ""
             try:
                 while True:
-                    read = {k: v for k, v in fact.items() if k in reads}
-                    # a stage only adds facts (``apply_stage`` copies the others as they are):
-                    # the next fact's JSON is the last one's with the new members appended
-                    if all(read.get(k, _ABSENT) is v for k, v in shown.items()):
-                        added = {k: v for k, v in read.items() if k not in shown}
-                        if added:
-                            body += ("," if body else "") + _encode(added)[1:-1]
-                    else:
-                        body = _encode(read)[1:-1]
-                    shown = read
+                    read = {k: fact[k] for k in self.stage_reads[stage] if k in fact}
+                    body = _encode(read)[1:-1] if read else ""
                     try:
                         hits = _matched(handle, "{" + body + (tail if body else tail[1:])
                                         + f"{stage}}}")
@@ -434,9 +438,6 @@ def fields_read(expr: Any) -> Iterator[str]:
 #: the fact as durable-rules reads it: JSON (durable-rules' own ``json.dumps(..., ensure_ascii=False)``,
 #: with the encoder built once instead of on every call)
 _encode = json.JSONEncoder(ensure_ascii=False).encode
-
-
-_ABSENT = object()
 
 
 def _queued(c: Any) -> None:
