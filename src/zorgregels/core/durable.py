@@ -16,8 +16,10 @@ handled here and nowhere else:
   next assert: ``delete_state`` after an assert that matched nothing, or with an action left
   on the queue, crashes the process (a segmentation fault; measured on 2.0.28);
 * a deep copy of the generated definition is registered (the ruleset constructor mutates it);
-* one fresh session id per case, and ``delete_state`` after it, so facts never leak between
-  cases and the 1024-live-sessions limit is never reached;
+* one live session at a time, deleted (``delete_state``) after ``CASES_PER_SESSION`` cases or
+  a failed case, so the 1024-live-sessions limit is never reached; facts never leak between
+  the cases it serves: every durable rule has one pattern, so a fact only ever matches by
+  itself, each assert's actions are drained before the next, and each fact has its own ``id``;
 * conditions are put in negation normal form: durable-rules has no ``not``, and a comparison
   on an absent field never matches, which is exactly the two-valued semantics of
   ``conditions.py`` once ``not`` is pushed down with explicit presence tests;
@@ -75,6 +77,9 @@ MAX_OPERATORS = 15
 MAX_PIECES = 8
 MAX_SPLIT_OPERATORS = 48
 _OPS = ("$and", "$or")
+#: how many cases one durable-rules session serves before it is deleted (``DurableRuntime.run``):
+#: its stored facts stay few (four per case), the cost of creating it is shared
+CASES_PER_SESSION = 64
 #: what durable-rules' own error codes mean, where we know it (its rules.h)
 _CODES = {303: "de casus raakt meer voorwaarden tegelijk dan durable-rules aankan",
           202: "de casus heeft meer velden dan durable-rules aankan",
@@ -335,6 +340,11 @@ class DurableRuntime:
         self._resolve = resolve
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
+        self._cases = itertools.count(1)
+        #: the live session (``run``): its id, whether it holds state, the cases it has seen
+        self._sid: str | None = None
+        self._live = False
+        self._served = 0
         too_complex = _too_complex(compiled)
         if too_complex:  # a CatalogueError: a clean message and exit 2, never a traceback
             raise CatalogueError(too_complex)
@@ -381,42 +391,59 @@ class DurableRuntime:
     # ------------------------------------------------------------------ running
 
     def run(self, fact: dict[str, Any]) -> Session:
-        """One case through every stage, in one durable-rules session (one fresh ``sid``):
-        each stage's fact is asserted once, the rules it matched are read off durable-rules'
-        action queue, and the resolver turns them into the next stage's fact."""
+        """One case through every stage, in a durable-rules session: each stage's fact is
+        asserted once, the rules it matched are read off durable-rules' action queue, and the
+        resolver turns them into the next stage's fact.
+
+        A session serves ``CASES_PER_SESSION`` cases before it is deleted: creating one
+        allocates durable-rules' per-rule state (measured: most of a case's time in its C
+        engine). No case sees another's facts: every durable rule has one pattern (``_build``),
+        so a fact only ever matches by itself, and each assert's actions are drained before the
+        next; each fact has its own ``id`` (a fact with an id seen before would be ignored). A
+        case that fails ends its session, so the next case starts in a fresh one."""
         with self._lock:
-            sid = f"c{next(self._seq)}"
-            session = Session()
             handle = self._host.get_ruleset(self.name)._handle
-            asserted = False
+            if self._sid is None or self._served >= CASES_PER_SESSION:
+                self._close(handle)
+                self._sid = f"c{next(self._seq)}"
+            self._served += 1
+            session = Session()
             stage = 0
             # facts are flat: copying the lists is a full copy (the session keeps each stage's fact)
             fact = {k: list(v) if isinstance(v, list) else v for k, v in fact.items()}
-            tail = f',"sid":{_encode(sid)},"stage":'
+            tail = f',"sid":{_encode(self._sid)},"id":"{next(self._cases)}.'
+            done = False
             try:
                 while True:
                     read = {k: fact[k] for k in self.stage_reads[stage] if k in fact}
                     body = _encode(read)[1:-1] if read else ""
                     try:
                         hits = _matched(handle, "{" + body + (tail if body else tail[1:])
-                                        + f"{stage}}}")
+                                        + f'{stage}","stage":{stage}}}')
                     except Exception as exc:
                         error = engine_error(exc)
                         if error is exc:
                             raise
                         raise error from exc
-                    asserted = True
+                    self._live = True
                     if hits:
                         session.hits[stage] = hits
                     session.facts[stage] = fact
                     nxt = self._resolve(stage, fact, hits, session)
                     if nxt is None:
-                        session.done = True
+                        session.done = done = True
                         return session
                     fact, stage = nxt, stage + 1
             finally:
-                if asserted:  # deleting the state of a failed first assert aborts the process
-                    durable_rules_engine.delete_state(handle, sid)
+                if not done:
+                    self._close(handle)
+
+    def _close(self, handle: int) -> None:
+        """Delete the live session, if any. Not one whose every assert failed: deleting the
+        state of a failed first assert aborts the process."""
+        if self._sid is not None and self._live:
+            durable_rules_engine.delete_state(handle, self._sid)
+        self._sid, self._live, self._served = None, False, 0
 
 
 def fields_read(expr: Any) -> Iterator[str]:
