@@ -326,12 +326,6 @@ def condition_key(stage: int, condition: int) -> str:
     return f"s{stage}.c{condition}"
 
 
-def _stage_of(key: str) -> int | None:
-    """The stage of a durable rule's key (``s2.t0.r3``, ``s3.x7#1``); None for ``_SEEN``."""
-    head = key.partition(".")[0]
-    return int(head[1:]) if head[:1] == "s" and head[1:].isdigit() else None
-
-
 class DurableRuntime:
     """Runs one case at a time through a private durable-rules host."""
 
@@ -343,25 +337,20 @@ class DurableRuntime:
         self._cases = itertools.count(1)
         #: the live session (``run``): its id, whether it holds state, the cases it has seen
         self._sid: str | None = None
-        self._live = False
-        self._served = 0
+        self._live, self._served = False, 0
         too_complex = _too_complex(compiled)
         if too_complex:  # a CatalogueError: a clean message and exit 2, never a traceback
             raise CatalogueError(too_complex)
         self.definition = self._build(compiled)
-        #: the fields some durable rule reads: all of a fact that durable-rules is given (a
-        #: field no rule reads cannot change what matches; leaving it out spares its JSON)
+        #: the fields some durable rule reads
         self.reads = frozenset(f for rule in self.definition.values() for pattern in rule["all"]
                                for expr in pattern.values() for f in fields_read(expr))
-        #: per stage, the fields its own rules read, in a fixed order: all of a stage's fact
-        #: that durable-rules is given. Every rule of a stage tests ``stage`` first, so no rule
-        #: of another stage can match it, and a field none of its rules reads cannot change
-        #: which of them match (a table stage reads a handful of the fact's fifty fields)
-        self.stage_reads = tuple(
-            tuple(sorted({f for key, rule in self.definition.items() if _stage_of(key) == stage.index
-                          for pattern in rule["all"] for expr in pattern.values()
-                          for f in fields_read(expr)} - {"stage", "sid"}))
-            for stage in compiled.stages)
+        #: per stage, the fields its own rules read: all of its fact that durable-rules is given
+        #: (every rule tests ``stage`` first; a field none of a stage's rules reads cannot change
+        #: which match: a table stage reads a handful of the fact's fifty fields)
+        self.stage_reads = tuple(tuple(sorted({f for _, expr, _, _ in _expressions(stage)
+                                               for f in fields_read(expr)} - {"stage", "sid"}))
+                                 for stage in compiled.stages)
         #: the software that evaluates, for the receipts of what it evaluated
         self.versions = Versions.installed()
         self._host = _SynchronousHost()
@@ -395,12 +384,9 @@ class DurableRuntime:
         asserted once, the rules it matched are read off durable-rules' action queue, and the
         resolver turns them into the next stage's fact.
 
-        A session serves ``CASES_PER_SESSION`` cases before it is deleted: creating one
-        allocates durable-rules' per-rule state (measured: most of a case's time in its C
-        engine). No case sees another's facts: every durable rule has one pattern (``_build``),
-        so a fact only ever matches by itself, and each assert's actions are drained before the
-        next; each fact has its own ``id`` (a fact with an id seen before would be ignored). A
-        case that fails ends its session, so the next case starts in a fresh one."""
+        A session serves ``CASES_PER_SESSION`` cases (creating one allocates durable-rules'
+        per-rule state: most of a case's C time), never leaking facts (module docstring); each
+        fact has its own ``id`` (one seen before would be ignored); a failed case ends it."""
         with self._lock:
             handle = self._host.get_ruleset(self.name)._handle
             if self._sid is None or self._served >= CASES_PER_SESSION:
