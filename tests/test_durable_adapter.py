@@ -24,7 +24,8 @@ from zorgregels.catalogue.conditions import (
     Ref,
     holds,
 )
-from zorgregels.core.durable import DurableRuntime, condition_key, rule_key
+from zorgregels.core.durable import CASES_PER_SESSION, DurableRuntime, condition_key, rule_key
+from zorgregels.jobs.cases import load_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 D0 = dt.date(2025, 1, 1).toordinal()
@@ -115,6 +116,41 @@ def test_many_cases_in_a_row_do_not_leak_or_hit_the_session_limit(engine):
                              "decision_id": f"c{i}"}, as_of=on)
         assert d.level == (1 if i % 2 else 2)
         assert not d.findings
+
+
+_CASES = [c for f in sorted((ROOT / "fixtures" / "cases").glob("*.yaml"))
+          for c in load_cases(f, ROOT) if c.rules is None]
+
+
+@pytest.fixture(scope="module")
+def alone() -> list[str]:
+    """Every fixture case's decision from a session of its own (one case per session)."""
+    engine = Engine.from_path(ROOT / "rules")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("zorgregels.core.durable.CASES_PER_SESSION", 1)
+        return [engine.evaluate(c.input, as_of=c.as_of).model_dump_json() for c in _CASES]
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                               HealthCheck.function_scoped_fixture])
+@given(order=st.lists(st.integers(0, len(_CASES) - 1), min_size=CASES_PER_SESSION + 10,
+                      max_size=3 * CASES_PER_SESSION))
+def test_cases_sharing_a_session_are_judged_as_alone(alone: list[str], order: list[int]) -> None:
+    """A session serves many cases (the same one again too): each is judged exactly as in a
+    session of its own, and a case that fails halfway leaves nothing behind for the next."""
+    engine = Engine.from_path(ROOT / "rules")
+    for n, i in enumerate(order):
+        if n == CASES_PER_SESSION // 2:
+            with pytest.MonkeyPatch.context() as mp:  # fails after durable-rules matched stage 0
+                mp.setattr("zorgregels.core.engine.apply_stage", _boom)
+                with pytest.raises(ZeroDivisionError):
+                    engine.evaluate(_CASES[i].input, as_of=_CASES[i].as_of)
+        c = _CASES[i]
+        assert engine.evaluate(c.input, as_of=c.as_of).model_dump_json() == alone[i], c.input
+
+
+def _boom(*args: object, **kwargs: object) -> None:
+    raise ZeroDivisionError("kapot")
 
 
 def test_an_error_in_an_action_is_raised_not_stored(engine, monkeypatch):

@@ -16,8 +16,10 @@ handled here and nowhere else:
   next assert: ``delete_state`` after an assert that matched nothing, or with an action left
   on the queue, crashes the process (a segmentation fault; measured on 2.0.28);
 * a deep copy of the generated definition is registered (the ruleset constructor mutates it);
-* one fresh session id per case, and ``delete_state`` after it, so facts never leak between
-  cases and the 1024-live-sessions limit is never reached;
+* one live session at a time, deleted (``delete_state``) after ``CASES_PER_SESSION`` cases or
+  a failed case, so the 1024-live-sessions limit is never reached; facts never leak between
+  the cases it serves: every durable rule has one pattern, so a fact only ever matches by
+  itself, each assert's actions are drained before the next, and each fact has its own ``id``;
 * conditions are put in negation normal form: durable-rules has no ``not``, and a comparison
   on an absent field never matches, which is exactly the two-valued semantics of
   ``conditions.py`` once ``not`` is pushed down with explicit presence tests;
@@ -75,6 +77,9 @@ MAX_OPERATORS = 15
 MAX_PIECES = 8
 MAX_SPLIT_OPERATORS = 48
 _OPS = ("$and", "$or")
+#: how many cases one durable-rules session serves before it is deleted (``DurableRuntime.run``):
+#: its stored facts stay few (four per case), the cost of creating it is shared
+CASES_PER_SESSION = 64
 #: what durable-rules' own error codes mean, where we know it (its rules.h)
 _CODES = {303: "de casus raakt meer voorwaarden tegelijk dan durable-rules aankan",
           202: "de casus heeft meer velden dan durable-rules aankan",
@@ -329,14 +334,23 @@ class DurableRuntime:
         self._resolve = resolve
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
+        self._cases = itertools.count(1)
+        #: the live session (``run``): its id, whether it holds state, the cases it has seen
+        self._sid: str | None = None
+        self._live, self._served = False, 0
         too_complex = _too_complex(compiled)
         if too_complex:  # a CatalogueError: a clean message and exit 2, never a traceback
             raise CatalogueError(too_complex)
         self.definition = self._build(compiled)
-        #: the fields some durable rule reads: all of a fact that durable-rules is given (a
-        #: field no rule reads cannot change what matches; leaving it out spares its JSON)
+        #: the fields some durable rule reads
         self.reads = frozenset(f for rule in self.definition.values() for pattern in rule["all"]
                                for expr in pattern.values() for f in fields_read(expr))
+        #: per stage, the fields its own rules read: all of its fact that durable-rules is given
+        #: (every rule tests ``stage`` first; a field none of a stage's rules reads cannot change
+        #: which match: a table stage reads a handful of the fact's fifty fields)
+        self.stage_reads = tuple(tuple(sorted({f for _, expr, _, _ in _expressions(stage)
+                                               for f in fields_read(expr)} - {"stage", "sid"}))
+                                 for stage in compiled.stages)
         #: the software that evaluates, for the receipts of what it evaluated
         self.versions = Versions.installed()
         self._host = _SynchronousHost()
@@ -366,53 +380,56 @@ class DurableRuntime:
     # ------------------------------------------------------------------ running
 
     def run(self, fact: dict[str, Any]) -> Session:
-        """One case through every stage, in one durable-rules session (one fresh ``sid``):
-        each stage's fact is asserted once, the rules it matched are read off durable-rules'
-        action queue, and the resolver turns them into the next stage's fact."""
+        """One case through every stage, in a durable-rules session: each stage's fact is
+        asserted once, the rules it matched are read off durable-rules' action queue, and the
+        resolver turns them into the next stage's fact.
+
+        A session serves ``CASES_PER_SESSION`` cases (creating one allocates durable-rules'
+        per-rule state: most of a case's C time), never leaking facts (module docstring); each
+        fact has its own ``id`` (one seen before would be ignored); a failed case ends it."""
         with self._lock:
-            sid = f"c{next(self._seq)}"
-            session = Session()
             handle = self._host.get_ruleset(self.name)._handle
-            asserted = False
+            if self._sid is None or self._served >= CASES_PER_SESSION:
+                self._close(handle)
+                self._sid = f"c{next(self._seq)}"
+            self._served += 1
+            session = Session()
             stage = 0
             # facts are flat: copying the lists is a full copy (the session keeps each stage's fact)
             fact = {k: list(v) if isinstance(v, list) else v for k, v in fact.items()}
-            reads = self.reads
-            tail = f',"sid":{_encode(sid)},"stage":'
-            shown: dict[str, Any] = {}  # what ``body`` holds: the JSON members of those fields
-            body = ""
+            tail = f',"sid":{_encode(self._sid)},"id":"{next(self._cases)}.'
+            done = False
             try:
                 while True:
-                    read = {k: v for k, v in fact.items() if k in reads}
-                    # a stage only adds facts (``apply_stage`` copies the others as they are):
-                    # the next fact's JSON is the last one's with the new members appended
-                    if all(read.get(k, _ABSENT) is v for k, v in shown.items()):
-                        added = {k: v for k, v in read.items() if k not in shown}
-                        if added:
-                            body += ("," if body else "") + _encode(added)[1:-1]
-                    else:
-                        body = _encode(read)[1:-1]
-                    shown = read
+                    read = {k: fact[k] for k in self.stage_reads[stage] if k in fact}
+                    body = _encode(read)[1:-1] if read else ""
                     try:
                         hits = _matched(handle, "{" + body + (tail if body else tail[1:])
-                                        + f"{stage}}}")
+                                        + f'{stage}","stage":{stage}}}')
                     except Exception as exc:
                         error = engine_error(exc)
                         if error is exc:
                             raise
                         raise error from exc
-                    asserted = True
+                    self._live = True
                     if hits:
                         session.hits[stage] = hits
                     session.facts[stage] = fact
                     nxt = self._resolve(stage, fact, hits, session)
                     if nxt is None:
-                        session.done = True
+                        session.done = done = True
                         return session
                     fact, stage = nxt, stage + 1
             finally:
-                if asserted:  # deleting the state of a failed first assert aborts the process
-                    durable_rules_engine.delete_state(handle, sid)
+                if not done:
+                    self._close(handle)
+
+    def _close(self, handle: int) -> None:
+        """Delete the live session, if any. Not one whose every assert failed: deleting the
+        state of a failed first assert aborts the process."""
+        if self._sid is not None and self._live:
+            durable_rules_engine.delete_state(handle, self._sid)
+        self._sid, self._live, self._served = None, False, 0
 
 
 def fields_read(expr: Any) -> Iterator[str]:
@@ -434,9 +451,6 @@ def fields_read(expr: Any) -> Iterator[str]:
 #: the fact as durable-rules reads it: JSON (durable-rules' own ``json.dumps(..., ensure_ascii=False)``,
 #: with the encoder built once instead of on every call)
 _encode = json.JSONEncoder(ensure_ascii=False).encode
-
-
-_ABSENT = object()
 
 
 def _queued(c: Any) -> None:

@@ -32,6 +32,7 @@ from zorgregels.core.findings import (
 from zorgregels.core.messages import (
     conflict_message,
     display,
+    display_all,
     format_message,
     gap_message,
     invalid_value_message,
@@ -39,7 +40,7 @@ from zorgregels.core.messages import (
 )
 from zorgregels.core.outcome import outcome_of
 from zorgregels.core.privacy import mask_bsns_in, might_hold_bsn
-from zorgregels.core.receipt import Versions, decision_receipt
+from zorgregels.core.receipt import DecisionSealer, Versions
 from zorgregels.core.results import (
     ADVICE_DEPENDS,
     ADVICE_STEP,
@@ -71,6 +72,8 @@ class CoreEngine:
         self.catalogue = catalogue
         self.compiled: CompiledRules = compile_catalogue(catalogue)
         self._runtime = DurableRuntime(self.compiled, self._resolve)
+        #: every receipt names the same versions and rules hash: their JSON is written once
+        self._sealer = DecisionSealer(self._runtime.versions, catalogue.bundle_hash)
         #: the advised code's tariff and hours per 3 months, by code and tariff: exact fraction
         #: arithmetic that the catalogue fixes once (it never changes under an engine)
         self._advice_figures: dict[tuple[str, Decimal | None], tuple[str | None, str | None]] = {}
@@ -175,7 +178,7 @@ class CoreEngine:
             decision = Decision.model_validate(
                 mask_bsns_in(decision.model_dump(exclude={"receipt"}), keep=("rules_hash",)))
             result_json = decision.model_dump_json(exclude={"receipt"})
-        decision.receipt = decision_receipt(self.versions, self.rules_hash, day, raw, result_json)
+        decision.receipt = self._sealer(day, raw, result_json)
         return decision
 
     def _decision(self, session: Session, typed: dict[str, Any], derived: dict[str, Any],
@@ -185,6 +188,12 @@ class CoreEngine:
         trace: list[TraceStep] = []
         findings: list[Finding] = []
         decision_id = typed.get("decision_id")
+        # every fact as a person reads it, once: a stage only adds facts, so a value the trace
+        # shows is the final fact's own value (``is``) and its display form is this one
+        shown = display_all(final)
+
+        def show(name: str, value: Any) -> Any:
+            return shown[name] if final.get(name, _ABSENT) is value else display(name, value)
 
         for issue in issues:
             findings.append(INVALID_VALUE.finding(
@@ -197,7 +206,7 @@ class CoreEngine:
             trace.append(TraceStep(
                 stage=0, kind="derive", id="engine.derived_facts", status="derived",
                 name="afgeleide feiten (leeftijd, termijnen, catalogusgegevens van de code)",
-                outputs={k: display(k, fact[k]) for k in derived if k in fact},  # the fact form, once
+                outputs={k: show(k, fact[k]) for k in derived if k in fact},  # the fact form, once
                 basis="domain.md §4-§5; Jeugdwet art. 1.1 (leeftijd)"))
 
         results = session.memo.get("tables", [])
@@ -206,8 +215,8 @@ class CoreEngine:
             step = TraceStep(
                 stage=res.stage, kind="table", id=t.id, name=t.name, status=res.status,
                 rows=[r + 1 for r in res.rows],
-                values={k: display(k, v) for k, v in res.values.items()},
-                outputs={k: display(k, v) for k, v in res.outputs.items()},
+                values={k: show(k, v) for k, v in res.values.items()},
+                outputs={k: show(k, v) for k, v in res.outputs.items()},
                 basis=t.basis, source=f"{t.source.file}:{t.source.line}")
             if res.rows and res.status in ("applied", "given"):
                 notes = [t.rows[r].note for r in res.rows if t.rows[r].note]
@@ -228,39 +237,48 @@ class CoreEngine:
             trace.append(TraceStep(
                 stage=last, kind="derive", id=ADVICE_STEP, status="derived",
                 name="het advies als te toetsen code (een zorgvraag heeft geen besloten code)",
-                outputs={k: display(k, final[k]) for k in self._advice_facts if k in final},
+                outputs={k: shown[k] for k in self._advice_facts if k in final},
                 basis="Awb art. 3:2 (zorgvuldige voorbereiding: het advies wordt aan dezelfde regels getoetst als een besluit)"))
 
         fired = set(session.hits.get(last, []))
-        not_evaluable: list[NotEvaluable] = []
+        lacked: list[tuple[CompiledRule, list[str]]] = []
+        present = final.keys()
         for plan in self._rule_plan:
             rule = plan.rule
             if plan.key in fired:
                 message = format_message(rule.message, final, plan.advice)
                 findings.append(plan.kind.finding(
                     message=message, basis=rule.basis,
-                    expected=display(rule.expected, final.get(rule.expected)) if rule.expected else None,
-                    actual=display(rule.actual, final.get(rule.actual)) if rule.actual else None,
+                    expected=shown.get(rule.expected) if rule.expected else None,
+                    actual=shown.get(rule.actual) if rule.actual else None,
                     decision_id=decision_id))
                 trace.append(TraceStep(
                     stage=last, kind="rule", id=rule.id, status="fired", name=rule.check,
-                    values={f: display(f, final.get(f)) for f in plan.reads},
+                    values={f: shown.get(f) for f in plan.reads},
                     basis=rule.basis, source=plan.source, message=message))
-            elif not final.keys() >= plan.requires:
-                lacking = [f for f in rule.requires if f not in final]
-                not_evaluable.append(NotEvaluable(rule=rule.id, check=rule.check, missing=lacking))
+            elif not present >= plan.requires:
+                lacked.append((rule, [f for f in rule.requires if f not in final]))
         depends: list[str] = []
-        if "code" not in typed:  # a care question: the rules of a decision do not apply to it
-            no_advice = "on_advice" not in final
-            for note in not_evaluable:
-                # without an advice, the advised code's facts are what the tables did not give
-                rest = [f for f in note.missing if not (no_advice and f in self._advice_facts)]
-                roots = depends_on(rest, typed)
-                if roots:
-                    note.reason = ADVICE_DEPENDS + ", ".join(roots)
-                    depends += [r for r in roots if r not in depends]
-                else:
-                    note.reason = NO_ADVICE if not rest else NEEDS_DECISION
+        not_evaluable: list[NotEvaluable] = []
+        care_question = "code" not in typed  # the rules of a decision do not apply to it
+        no_advice = "on_advice" not in final
+        reasons: dict[tuple[str, ...], str] = {}  # rules often lack the same facts
+        for rule, lacking in lacked:
+            reason = None
+            if care_question:
+                reason = reasons.get(key := tuple(lacking))
+                if reason is None:
+                    # without an advice, the advised code's facts are what the tables did not give
+                    rest = [f for f in lacking if not (no_advice and f in self._advice_facts)]
+                    roots = depends_on(rest, typed)
+                    if roots:
+                        reason = ADVICE_DEPENDS + ", ".join(roots)
+                        depends += [r for r in roots if r not in depends]
+                    else:
+                        reason = NO_ADVICE if not rest else NEEDS_DECISION
+                    reasons[key] = reason
+            not_evaluable.append(NotEvaluable(rule=rule.id, check=rule.check, missing=lacking,
+                                              reason=reason))
 
         outcome = outcome_of({"missing": bool(missing),
                               "conflict": any(r.status == "conflict" for r in results),
@@ -289,7 +307,7 @@ class CoreEngine:
             missing=missing,
             not_evaluable=not_evaluable,
             depends_on=depends,
-            facts={k: display(k, v) for k, v in final.items() if k != "bsn"},
+            facts={k: v for k, v in shown.items() if k != "bsn"},
             trace=trace,
             rules_hash=self.rules_hash,
         )
@@ -326,6 +344,9 @@ class _RulePlan:
                    reads=(*rule.requires, *(f for f in rule.reads if f not in rule.requires)),
                    requires=frozenset(rule.requires),
                    source=f"{rule.source.file}:{rule.source.line}")
+
+
+_ABSENT = object()
 
 
 def _raw_text(value: Any) -> str:

@@ -331,20 +331,29 @@ def derive(typed: Mapping[str, Any], catalogue: Catalogue, as_of: dt.date) -> di
 
 def fact_value(name: str, value: Any) -> Any:
     """One typed value in fact form (an ordinal, a scaled integer, ...)."""
-    f = FIELDS[name]
-    if f.type == "list":
+    t = _TYPES[name]
+    if t == "list":
         return [str(v) for v in value]
-    if f.type == "int":
+    if t == "int":
         return int(value)
-    if f.type == "str":
+    if t == "str":
         return str(value)
-    return to_fact_value(f, value)
+    # what ``to_fact_value`` gives a typed bool or date, without its checks and dispatch
+    if t == "bool" and (value is True or value is False):
+        return value
+    if t == "date" and type(value) is dt.date:
+        return value.toordinal()
+    return to_fact_value(FIELDS[name], value)
+
+
+#: each field's type, by name
+_TYPES = {name: f.type for name, f in FIELDS.items()}
 
 
 def to_fact(values: Mapping[str, Any]) -> dict[str, Any]:
     """Typed values to fact form (ordinals, scaled integers); absent values are left out."""
     return {key: fact_value(key, value) for key, value in values.items()
-            if value is not None and value != [] and key in FIELDS}
+            if value is not None and key in _TYPES and value != []}
 
 
 __all__ = ["INPUT_FIELDS", "INPUT_SCRATCH", "InputColumns", "InputIssue", "Parsed", "check_vocabulary",

@@ -49,6 +49,13 @@ def display(name: str, value: Any) -> Any:
     return value if f is None else from_fact_value(f, value)
 
 
+def display_all(fact: Mapping[str, Any]) -> dict[str, Any]:
+    """``display`` of every value of a fact, by name (one pass, no call per plain value)."""
+    otherwise = _SHOWN_OTHERWISE
+    return {k: v if (f := otherwise.get(k)) is None else from_fact_value(f, v)
+            for k, v in fact.items()}
+
+
 #: the fields whose fact form reads otherwise (``from_fact_value``: dates and amounts); every
 #: other value reads as it is
 _SHOWN_OTHERWISE = {n: f for n, f in FIELDS.items() if f.type in ("date", "money", "decimal")}
@@ -313,6 +320,6 @@ def invalid_value_message_expr(name: str, reason: pl.Expr) -> pl.Expr:
 
 
 __all__ = ["ADVICE_NAMES", "ADVICE_PREFIX", "EMPTY", "PLACEHOLDER", "conflict_message", "conflict_message_expr", "display",
-           "display_expr", "dutch", "fields_shown", "format_message", "gap_message", "gap_message_expr",
+           "display_all", "display_expr", "dutch", "fields_shown", "format_message", "gap_message", "gap_message_expr",
            "invalid_value_message", "invalid_value_message_expr", "message_expr",
            "missing_message", "missing_message_expr"]
