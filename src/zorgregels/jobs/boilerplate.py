@@ -24,6 +24,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 NAME = "<naam>"
 NUMBER = "#"
@@ -151,11 +152,9 @@ def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
     for i, sk in enumerate(sketches):
         for g in sk:
             postings[g].append(i)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for ids in postings.values():
-        for p in range(len(ids)):
-            for q in range(p + 1, len(ids)):
-                shared[(ids[p], ids[q])] += 1
+    shared: Counter[tuple[int, int]] = Counter()
+    for ids in postings.values():  # ascending ids: each pair (i, j) with i < j, counted in C
+        shared.update(combinations(ids, 2))
     bags = [Counter(t) for t in rep_tokens]
     for (i, j), count in sorted(shared.items()):
         need = min(_MIN_SHARED, len(sketches[i]), len(sketches[j]))
