@@ -166,7 +166,16 @@ def mask_bsn(report: AuditReport, bsns: set[str]) -> AuditReport:
     Receipts are left as they are: they hold versions and hashes, nothing from the input, and a
     hash whose hex digits happened to contain a bsn must not be broken by the mask."""
     data = report.model_dump(exclude={"decisions": {"__all__": {"receipt"}}})
-    masked = mask_bsns_in(data, keep=SEALED, mask=bsn_masker(bsns))
+    masker = bsn_masker(bsns)
+    seen: dict[str, str] = {}  # a report repeats its texts (bases, messages, reasons) many times
+
+    def mask(text: str) -> str:
+        done = seen.get(text)
+        if done is None:
+            done = seen[text] = masker(text)
+        return done
+
+    masked = mask_bsns_in(data, keep=SEALED, mask=mask)
     if masked == data:
         return report
     for decision, original in zip(masked["decisions"], report.decisions, strict=True):
