@@ -3,30 +3,47 @@
     .venv/bin/python benchmarks/bench_ijw_import.py [--products 100000] [--per-message 2] [--runs 3]
 
 Generates --products products (seeded) in JW301/JW315 messages of --per-message products each,
-written both as a folder of .xml files and as one .zip archive, and prints the median seconds,
-products/s and peak resident memory (fresh process per run) of ``readers.read_decisions`` on each.
+written both as a folder of .xml files and as one .zip archive, and prints, for each, the medians
+of --runs fresh processes of ``readers.read_decisions``: wall and CPU seconds, products/s and peak
+memory (``benchlib.peak_mb``), beside the floor measured in the same run (ElementTree parses every
+message, nothing else) and the machine's load. ``--keep DIR`` keeps (and reuses) the messages.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
-import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchlib  # noqa: E402
+
 CHILD = """
-import os, resource, sys, time
-from zorgregels.io.readers import read_decisions
-t0, c0 = time.perf_counter(), os.times()
-df = read_decisions([sys.argv[1]])
-took, c1 = time.perf_counter() - t0, os.times()
-assert df["_error"].null_count() == df.height
-print(took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, df.height, c1.user + c1.system - c0.user - c0.system)
+import json, sys, time
+sys.path.insert(0, sys.argv[3])
+import benchlib
+t0, c0 = time.perf_counter(), benchlib.cpu_seconds()
+if sys.argv[1] == "work":
+    from zorgregels.io.readers import read_decisions
+    df = read_decisions([sys.argv[2]])
+    assert df["_error"].null_count() == df.height
+    n = df.height
+else:  # the floor: every message parsed by ElementTree, nothing else
+    import xml.etree.ElementTree as ET, zipfile
+    from pathlib import Path
+    p, n = Path(sys.argv[2]), 0
+    if p.suffix == ".zip":
+        with zipfile.ZipFile(p) as z:
+            for i in sorted(z.infolist(), key=lambda i: i.filename):
+                n += len(ET.fromstring(z.read(i)))
+    else:
+        for f in sorted(p.rglob("*.xml")):
+            n += len(ET.fromstring(f.read_bytes()))
+print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": benchlib.cpu_seconds() - c0,
+                  "peak_mb": benchlib.peak_mb(), "rows": n}))
 """
 
 BASE = "http://www.istandaarden.nl/ijw/3_2/basisschema/schema"
@@ -74,36 +91,38 @@ def main() -> None:
     ap.add_argument("--products", type=int, default=100_000)
     ap.add_argument("--per-message", type=int, default=2)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--keep", type=Path, default=None, help="folder to keep the generated messages in")
     a = ap.parse_args()
     rng = random.Random(20260401)
     n_msgs = a.products // a.per_message
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "berichten"
-        folder.mkdir()
-        archive = Path(tmp) / "berichten.zip"
-        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
-            for i in range(n_msgs):
-                msg = "jw301" if i % 3 else "jw315"
-                text = message(rng, msg, i + 1, a.per_message)
-                name = f"{i // 1000:03d}/{msg.upper()}_{i:07d}.xml"
-                (folder / name).parent.mkdir(exist_ok=True)
-                (folder / name).write_text(text, encoding="utf-8")
-                z.writestr(name, text)
-        print(f"{n_msgs} messages, {n_msgs * a.per_message} products; zip {archive.stat().st_size / 1e6:.1f} MB")
+        base = a.keep or Path(tmp)
+        folder = base / "berichten"
+        archive = base / "berichten.zip"
+        if not archive.exists():
+            folder.mkdir(parents=True)
+            with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
+                for i in range(n_msgs):
+                    msg = "jw301" if i % 3 else "jw315"
+                    text = message(rng, msg, i + 1, a.per_message)
+                    name = f"{i // 1000:03d}/{msg.upper()}_{i:07d}.xml"
+                    (folder / name).parent.mkdir(exist_ok=True)
+                    (folder / name).write_text(text, encoding="utf-8")
+                    z.writestr(name, text)
+        print(f"{n_msgs} messages, {n_msgs * a.per_message} products; zip {archive.stat().st_size / 1e6:.1f} MB; "
+              + benchlib.load())
+        here = str(Path(__file__).resolve().parent)
         for label, path in (("folder", folder), ("zip", archive)):
-            times, peaks, cpus = [], [], []
-            for _ in range(a.runs):  # a fresh process per run: its peak RSS is the reader's
-                out = subprocess.run([sys.executable, "-c", CHILD, str(path)], check=True,
-                                     capture_output=True, text=True).stdout.split()
-                assert int(out[2]) == n_msgs * a.per_message, out
-                times.append(float(out[0]))
-                peaks.append(int(out[1]))
-                cpus.append(float(out[3]))
-            med = statistics.median(times)
-            print(f"{label:6s}: median {med:.2f} s over {a.runs} runs, "
-                  f"{n_msgs * a.per_message / med:,.0f} products/s, "
-                  f"cpu {statistics.median(cpus):.2f} s, peak RSS {statistics.median(peaks) / 1024:.0f} MB; "
-                  f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+            # fresh processes: each run's peak is the reader's own (benchlib.peak_mb)
+            work = benchlib.child_runs(["-c", CHILD, "work", str(path), here], a.runs)
+            floor = benchlib.child_runs(["-c", CHILD, "floor", str(path), here], a.runs)
+            assert all(int(r["rows"]) == n_msgs * a.per_message for r in work), work
+            med = benchlib.median(work, "seconds")
+            print(f"{label:6s}: {n_msgs * a.per_message / med:,.0f} products/s, "
+                  f"{benchlib.median(work, 'cpu') / (n_msgs * a.per_message) * 1e6:.0f} us CPU per product")
+            print("  " + benchlib.floor_line(f"iJw import ({label})", work, floor))
+        print(benchlib.load())
+
 
 if __name__ == "__main__":
     main()

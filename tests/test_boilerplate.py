@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zorgregels.jobs.boilerplate import group_texts, normalise, tokens
+from zorgregels.jobs.boilerplate import candidate_pairs, group_texts, normalise, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -106,3 +106,13 @@ def test_whitespace_and_case_never_matter(words: list[str], spaces: list[str], u
     messy = messy.upper() if upper else messy.capitalize()
     assert normalise(messy) == normalise(plain.capitalize()) or normalise(messy) == normalise(plain)
     assert group_texts([plain, messy]).size == [2, 2]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from("abcdefghijkl"), max_size=8, unique=True), max_size=30))
+def test_candidate_pairs_are_exactly_those_sharing_enough_sketch_bigrams(sketches: list[list[str]]) -> None:
+    """The subset index finds the same pairs, in the same order, as counting every pair."""
+    expected = [(i, j) for i in range(len(sketches)) for j in range(i + 1, len(sketches))
+                if sketches[i] and sketches[j]
+                and len(set(sketches[i]) & set(sketches[j])) >= min(3, len(sketches[i]), len(sketches[j]))]
+    assert candidate_pairs(sketches) == expected

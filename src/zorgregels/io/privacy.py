@@ -7,7 +7,7 @@ a page, a JSON document) has every value that looks like a BSN masked: nine digi
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 import polars as pl
 
@@ -80,18 +80,29 @@ def mask_bsns_in_text(text: str, bsns: Collection[str] = ()) -> str:
     """``text`` with every BSN-looking value masked and, besides, every occurrence of one of
     ``bsns`` (the values of a ``bsn`` column) even inside a longer run of digits (an export
     that put a BSN in another column: a decision id ``D123456782-01``)."""
-    text = mask_bsns(text)
-    if not bsns:
+    return bsn_masker(bsns)(text)
+
+
+def bsn_masker(bsns: Collection[str] = ()) -> Callable[[str], str]:
+    """``mask_bsns_in_text`` with ``bsns`` prepared once, for the many texts of one output (the
+    work per text then no longer grows with the number of BSNs of the batch)."""
+    known = frozenset(bsns)
+    lengths = sorted({len(b) for b in known})
+
+    def mask(text: str) -> str:
+        text = mask_bsns(text)
+        if not known:
+            return text
+        pieces: set[str] = set()
+        for run in {m.group(0) for m in _DIGITS.finditer(text)}:
+            for n in lengths:
+                pieces.update(run[k:k + n] for k in range(len(run) - n + 1))
+        for b in sorted(known & pieces, key=len, reverse=True):
+            text = text.replace(b, BSN_MASK)
         return text
-    pieces: set[str] = set()
-    lengths = {len(b) for b in bsns}
-    for run in {m.group(0) for m in _DIGITS.finditer(text)}:
-        for n in lengths:
-            pieces.update(run[k:k + n] for k in range(len(run) - n + 1))
-    for b in sorted(set(bsns) & pieces, key=len, reverse=True):
-        text = text.replace(b, BSN_MASK)
-    return text
+
+    return mask
 
 
-__all__ = ["BSN_MASK", "SEALED", "is_bsn", "is_bsn_header", "mask_bsn_column", "mask_bsns", "mask_bsns_frame",
+__all__ = ["BSN_MASK", "SEALED", "bsn_masker", "is_bsn", "is_bsn_header", "mask_bsn_column", "mask_bsns", "mask_bsns_frame",
            "mask_bsns_in", "mask_bsns_in_text"]

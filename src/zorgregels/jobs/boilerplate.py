@@ -24,6 +24,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 NAME = "<naam>"
 NUMBER = "#"
@@ -104,6 +105,29 @@ def _bigrams(toks: list[str]) -> set[str]:
     return {" ".join(toks[i:i + 2]) for i in range(max(1, len(toks) - 1))}
 
 
+def candidate_pairs(sketches: list[list[str]]) -> list[tuple[int, int]]:
+    """The pairs ``(i, j)``, ``i < j``, in order, whose sketches share at least
+    ``min(_MIN_SHARED, len(sketch i), len(sketch j))`` bigrams. Found through the subsets of that
+    size of each sketch, not by counting every pair that shares one bigram: a common phrase
+    would make that count grow with the square of the number of texts (and its memory too)."""
+    short = sorted({len(sk) for sk in sketches if 0 < len(sk) < _MIN_SHARED})
+    tables: dict[int, dict[tuple[str, ...], list[int]]] = {
+        k: defaultdict(list) for k in (*short, _MIN_SHARED)}
+    keys = [tuple(sorted(sk)) for sk in sketches]
+    for i, key in enumerate(keys):
+        for k, table in tables.items():
+            if k <= len(key):
+                for sub in combinations(key, k):
+                    table[sub].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for ids in tables[_MIN_SHARED].values():  # both sketches long: a shared subset of 3
+        pairs.update(combinations(ids, 2))
+    for i, key in enumerate(keys):  # a short sketch: the other sketch holds all of it
+        if 0 < len(key) < _MIN_SHARED:
+            pairs.update((min(i, j), max(i, j)) for j in tables[len(key)][key] if j != i)
+    return sorted(pairs)
+
+
 @dataclass(frozen=True)
 class Groups:
     """For each input text: its group index (None for an empty text) and the group's size."""
@@ -147,19 +171,9 @@ def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
     # a bigram no other text has cannot pair anything: it never enters a sketch
     sketches = [sorted((g for g in gs if df[g] > 1), key=lambda g: (df[g], g))[:_SKETCH]
                 for gs in grams]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, sk in enumerate(sketches):
-        for g in sk:
-            postings[g].append(i)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for ids in postings.values():
-        for p in range(len(ids)):
-            for q in range(p + 1, len(ids)):
-                shared[(ids[p], ids[q])] += 1
     bags = [Counter(t) for t in rep_tokens]
-    for (i, j), count in sorted(shared.items()):
-        need = min(_MIN_SHARED, len(sketches[i]), len(sketches[j]))
-        if count < need or find(i) == find(j):
+    for i, j in candidate_pairs(sketches):
+        if find(i) == find(j):
             continue
         a, b = rep_tokens[i], rep_tokens[j]
         # upper bounds of difflib's ratio first (length, then shared tokens): cheap rejections
@@ -188,4 +202,4 @@ def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
     return Groups(group=group, size=size, members=dict(members))
 
 
-__all__ = ["Groups", "group_texts", "normalise", "tokens"]
+__all__ = ["Groups", "candidate_pairs", "group_texts", "normalise", "tokens"]

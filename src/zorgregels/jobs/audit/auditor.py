@@ -18,7 +18,7 @@ from zorgregels.core.facts import InputIssue, read_record
 from zorgregels.diagnostics import InputError
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
 from zorgregels.io.frame import Records, frame_records
-from zorgregels.io.privacy import SEALED, mask_bsns_in, mask_bsns_in_text
+from zorgregels.io.privacy import SEALED, bsn_masker, mask_bsns_in
 from zorgregels.jobs.audit.judge import Reuse, Settings, judge
 from zorgregels.jobs.audit.model import AuditedDecision, AuditReport, NotAudited
 from zorgregels.jobs.audit.rules import AuditRules
@@ -49,13 +49,7 @@ class Auditor:
         rules = self.rules
 
         rows = _framed_rows(records, columns)
-        parsed: list[tuple[dict[str, Any], list[InputIssue]]] = []
-        for raw in rows:
-            if raw[ERROR]:
-                parsed.append(({}, []))
-                continue
-            typed, issues, _extra = read_record(raw)
-            parsed.append((typed, issues))
+        parsed = [_sorting_facts(raw) for raw in rows]
         reuse = _reuse(parsed, similarity, [_ident(r) for r in rows])
 
         settings = Settings(as_of=as_of, reuse_threshold=reuse_threshold,
@@ -91,8 +85,9 @@ class Auditor:
                 not_light += 1
                 continue
             if typed["outcome"] == "granted":
-                light_granted.append(typed)
+                light_granted.append(read_record(raw)[0])
                 continue
+            typed, issues, _extra = read_record(raw)
             decisions.append(judge(rules, cat, settings, raw, typed, issues,
                                    reuse.get(i, Reuse(0, [])), _ident(raw)))
 
@@ -129,6 +124,20 @@ def _framed_rows(records: Records, columns: str | Path | None = None) -> list[di
     return frame_records(records, columns).to_dicts()
 
 
+#: the fields that sort a row (light help or not, rejected or not) and group the rejections
+_SORTING = ("outcome", "code", "motivation")
+
+
+def _sorting_facts(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[InputIssue]]:
+    """The typed values of the fields that sort a row (``read_record`` of those fields alone:
+    it reads each field on its own); a light-help row is read whole where it is audited or
+    counted. A row that could not be read sorts as nothing."""
+    if raw[ERROR]:
+        return {}, []
+    typed, issues, _extra = read_record({k: raw[k] for k in _SORTING if k in raw})
+    return typed, issues
+
+
 def _ident(raw: Mapping[str, Any]) -> str:
     did = raw.get("decision_id")
     return str(did).strip() if did not in (None, "") else f"{raw[SOURCE] or 'invoer'}:{raw[SOURCE_ROW]}"
@@ -157,7 +166,16 @@ def mask_bsn(report: AuditReport, bsns: set[str]) -> AuditReport:
     Receipts are left as they are: they hold versions and hashes, nothing from the input, and a
     hash whose hex digits happened to contain a bsn must not be broken by the mask."""
     data = report.model_dump(exclude={"decisions": {"__all__": {"receipt"}}})
-    masked = mask_bsns_in(data, keep=SEALED, mask=lambda text: mask_bsns_in_text(text, bsns))
+    masker = bsn_masker(bsns)
+    seen: dict[str, str] = {}  # a report repeats its texts (bases, messages, reasons) many times
+
+    def mask(text: str) -> str:
+        done = seen.get(text)
+        if done is None:
+            done = seen[text] = masker(text)
+        return done
+
+    masked = mask_bsns_in(data, keep=SEALED, mask=mask)
     if masked == data:
         return report
     for decision, original in zip(masked["decisions"], report.decisions, strict=True):
