@@ -95,7 +95,7 @@ def stages(path: str, out: str) -> None:
                 cpu[label] = cpu.get(label, 0.0) + cpu_now() - c
         setattr(owner, name, timed)
 
-    for n in ("frame_records", "no_stacking", "sequential_help", "budget_ceiling", "locate",
+    for n in ("open_source", "no_stacking", "sequential_help", "budget_ceiling", "locate",
               "mask_bsns_frame", "batch_receipt", "_summary"):
         if hasattr(run, n):
             wrap(run, n, f"validate.{n}")
@@ -106,7 +106,7 @@ def stages(path: str, out: str) -> None:
         wrap(ev.ColumnarEvaluator, n, f"columnar.{n}")
     wrap(rep, "render_html", "write.report_html")
     wrap(pl.DataFrame, "write_ndjson", "write.findings_jsonl")
-    wrap(pl.DataFrame, "write_csv", "write.decisions_csv")
+    wrap(rep, "_write_decisions", "write.decisions_csv")
     t0, c0 = time.perf_counter(), cpu_now()
     engine = Engine.from_path(ROOT / "rules")
     t1, c1 = time.perf_counter(), cpu_now()
