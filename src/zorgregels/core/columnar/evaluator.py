@@ -20,7 +20,9 @@ are in fact form (fields.py): dates as ordinals, money and decimals as integers 
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -42,6 +44,8 @@ from zorgregels.core.semantics import (
     table_exprs,
 )
 
+#: slices evaluated side by side (``evaluate_parts``)
+PARALLEL_SLICES = 2
 #: bookkeeping columns that do not outlive ``evaluate``
 SCRATCH = (*TABLE_SCRATCH, *INPUT_SCRATCH, "__fire_", "__status_", MISSING, "__has_")
 
@@ -92,14 +96,27 @@ class ColumnarEvaluator:
         total: dict[str, int] = {}
         start = 0
         memo: Parsed = {}  # a text parsed in one slice is not parsed again in the next
-        for part in parts:
-            rows, findings, counts = self._evaluate(part, as_of, keep, memo)
+
+        def take(height: int, job: Future[tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]]) -> None:
+            nonlocal start
+            rows, findings, counts = job.result()
             shift = pl.col(INDEX) + start
             rows_.append(rows.with_columns(shift) if start else rows)
             found.append(findings.with_columns(shift) if start else findings)
             for k, n in counts.items():
                 total[k] = total.get(k, 0) + n
-            start += part.height
+            start += height
+
+        # two slices at a time: polars runs without the GIL, so one slice's Python (building
+        # its expressions) overlaps the other's columns; results are taken in order
+        with ThreadPoolExecutor(max_workers=PARALLEL_SLICES) as pool:
+            pending: deque[tuple[int, Future[tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]]]] = deque()
+            for part in parts:
+                pending.append((part.height, pool.submit(self._evaluate, part, as_of, keep, memo)))
+                if len(pending) >= PARALLEL_SLICES:
+                    take(*pending.popleft())
+            while pending:
+                take(*pending.popleft())
         return ColumnarResult(rows=pl.concat(rows_, how="vertical"), findings=pl.concat(found, how="vertical"),
                               not_evaluable=self._notes(total))
 
