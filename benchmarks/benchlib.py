@@ -41,8 +41,19 @@ def load() -> str:
     return f"load {one:.1f}/{five:.1f}/{fifteen:.1f} on {os.cpu_count()} cores"
 
 
+#: the allocator setting the benchmark was started with: polars sets its own default in
+#: ``os.environ`` when it is imported (as the generator does in the parent), which the children
+#: would inherit, while the command line starts with zorgregels' setting (zorgregels/__init__)
+_MALLOC_CONF = os.environ.get("_RJEM_MALLOC_CONF")
+
+
 def child_runs(argv: Sequence[str], runs: int, env: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """``runs`` fresh processes of ``argv``; each prints one JSON object as its last line."""
+    """``runs`` fresh processes of ``argv``; each prints one JSON object as its last line. They
+    start with the environment the benchmark was started with (not polars' allocator default)."""
+    if env is None:
+        env = dict(os.environ)
+        if _MALLOC_CONF is None:
+            env.pop("_RJEM_MALLOC_CONF", None)
     out = []
     for _ in range(runs):
         p = subprocess.run([sys.executable, *argv], check=True, capture_output=True, text=True, env=env)
