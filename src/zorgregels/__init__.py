@@ -16,12 +16,13 @@ import os
 
 from zorgregels.version import __version__
 
-#: polars' allocator (jemalloc) hands freed memory back to the system after 0.3 s, from a
-#: background thread, instead of keeping it for 10 s: a batch of a million decisions frees its
-#: slices' wide tables one after another, and kept they add ~100 MB to the peak (measured on
-#: 1M Parquet: 1,006-1,041 -> 865-945 MB, same time). Read once, when polars loads: a setting
-#: of the user's own (or polars imported before zorgregels) is left as it is.
-os.environ.setdefault("_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_ms:300,muzzy_decay_ms:0")
+#: polars' allocator (jemalloc) hands freed memory back to the system after 0.3 s instead of
+#: keeping it for seconds: a batch of a million decisions frees its slices' wide tables one after
+#: another, and kept they add ~100-150 MB to the peak (measured on 1M Parquet: 953-1,041 ->
+#: 870-874 MB, at ~3 s more CPU; a background purging thread was as small and cheaper, but a
+#: Ctrl-C while starting once hung the process with it). Read once, when polars loads: a
+#: setting of the user's own (or polars imported before zorgregels) is left as it is.
+os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:300,muzzy_decay_ms:0")
 
 #: not ``typing.TYPE_CHECKING``: importing ``typing`` costs a Ctrl-C-unsafe moment at start-up
 #: (type checkers treat any name ``TYPE_CHECKING`` the same)
