@@ -15,10 +15,13 @@ import zorgregels
 from zorgregels.cli import main
 from zorgregels.core.receipt import (
     BatchReceipt,
+    DecisionSealer,
     Receipt,
+    Versions,
     batch_receipt,
     canonical_json,
     record_hash,
+    seal,
     sha256,
     table_hash,
 )
@@ -158,3 +161,17 @@ def test_table_hash_tells_tables_apart(a: list[tuple[str, str]], b: list[tuple[s
         return (xs if any(xs) else None), (ys if any(ys) else None)
 
     assert (table_hash(frame(a)) == table_hash(frame(b))) == (content(a) == content(b))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(), st.dictionaries(st.text(min_size=1, max_size=8), st.one_of(st.none(), st.text(max_size=12)),
+                                   max_size=5),
+       st.text(max_size=40), st.text(min_size=1, max_size=20))
+def test_the_decision_sealer_seals_as_seal_does(on: dt.date, case: dict[str, str | None], result: str,
+                                                rules: str) -> None:
+    """The engine's sealer writes the static part of a receipt once; its receipt (hash included)
+    is the one ``seal`` makes of the same fields, for any date, case, result and rules hash."""
+    versions = Versions.installed()
+    made = DecisionSealer(versions, rules)(on, case, result)
+    assert made == seal(Receipt, versions, rules_hash=rules, as_of=on.isoformat(),
+                        input_hash=record_hash(case), result_hash=sha256(result))

@@ -60,9 +60,8 @@ def record_hash(raw: Mapping[str, Any]) -> str:
     Left out: the reader's bookkeeping (``_source``, ``_row``, ``_error``), empty values (so a
     CSV's empty cell and a JSON line's missing key hash the same) and ``bsn``.
     """
-    clean = {k: v for k, v in raw.items()
-             if v is not None and v != "" and k != "bsn" and not k.startswith("_")}  # _left_out
-    return sha256(_CANONICAL.encode(clean))
+    clean = {k: v for k, v in raw.items() if v is not None and v != "" and not _left_out(k)}
+    return sha256(canonical_json(clean))
 
 
 def table_hash(frame: pl.DataFrame) -> str:
@@ -255,8 +254,10 @@ def batch_receipt(frame: pl.DataFrame | None, *, rules_hash: str, as_of: dt.date
     elif frame is not None:
         input_hash = table_hash(frame)
     else:
-        raise ValueError("batch_receipt: files or the framed table are needed")
-    height = rows if rows is not None else frame.height if frame is not None else 0
+        raise ValueError("batch_receipt: the files read or the framed table are needed")
+    height = rows if rows is not None else frame.height if frame is not None else None
+    if height is None:
+        raise ValueError("batch_receipt: the rows of a batch read from files are needed")
     return seal(BatchReceipt, versions or Versions.installed(), rules_hash=rules_hash,
                 as_of=as_of.isoformat() if as_of else None, input_hash=input_hash,
                 rows=height)
