@@ -125,6 +125,16 @@ def stringify(df: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame([_as_text(df, e) for e in exprs])
 
 
+def parquet_text(path: Path, start: int = 0, rows: int | None = None) -> pl.DataFrame:
+    """Rows ``start .. start + rows`` (all: ``rows`` None) of a Parquet file as text columns under
+    the file's own names; a file that cannot be read is an ``InputError`` naming it."""
+    try:
+        scan = pl.scan_parquet(path)
+        return stringify((scan if start == 0 and rows is None else scan.slice(start, rows)).collect())
+    except (Exception, pl.exceptions.PanicException) as exc:  # a broken parquet file names itself
+        raise InputError(unreadable(path, exc)) from None
+
+
 def unreadable(path: Path, exc: BaseException) -> str:
     """The message for a Parquet file that cannot be read (a value polars cannot convert, e.g. a
     date out of range, panics in Rust: a BaseException, not an Exception)."""
@@ -363,10 +373,7 @@ def read_file(path: Path, rename: Mapping[str, str] | None = None) -> pl.DataFra
     elif kind == "jsonl":
         df = _read_jsonl(path, rename)
     elif kind == "parquet":
-        try:
-            df = stringify(pl.read_parquet(path))
-        except (Exception, pl.exceptions.PanicException) as exc:  # a broken parquet file names itself
-            raise InputError(unreadable(path, exc)) from None
+        df = parquet_text(path)
         df.columns = clean_header(df.columns, str(path), rename)
     elif path.suffix.lower() in IJW_SUFFIXES:
         df = read_ijw(path)

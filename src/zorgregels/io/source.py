@@ -20,7 +20,7 @@ import polars as pl
 from zorgregels.diagnostics import InputError
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
 from zorgregels.io.frame import Records, frame_records, input_files
-from zorgregels.io.readers import clean_header, read_column_map, stringify, unreadable
+from zorgregels.io.readers import clean_header, parquet_text, read_column_map, unreadable
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,7 @@ class ParquetPart:
 
     def read(self, start: int, rows: int) -> pl.DataFrame:
         """Rows ``start .. start + rows`` as text columns with ``_source``, ``_row`` and ``_error``."""
-        try:
-            raw = pl.scan_parquet(self.path).slice(start, rows).collect()
-            df = stringify(raw)
-        except (Exception, pl.exceptions.PanicException) as exc:  # a broken file names itself
-            raise InputError(unreadable(self.path, exc)) from None
+        df = parquet_text(self.path, start, rows)
         df.columns = list(self.names)
         return df.with_columns(
             pl.lit(str(self.path)).alias(SOURCE),
