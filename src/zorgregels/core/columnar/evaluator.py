@@ -80,11 +80,9 @@ class ColumnarEvaluator:
         ``INDEX``); ``slice_rows``: evaluate that many rows at a time (every check reads one row,
         so the result is the same; the wide fact table is then held for one slice only)."""
         step = slice_rows if slice_rows and slice_rows > 0 else max(df.height, 1)
-        if df.height <= step:
-            rows, findings, counts = self._evaluate(df, as_of, keep, {})
-            return ColumnarResult(rows=rows, findings=findings, not_evaluable=self._notes(counts))
-        return self.evaluate_parts((df.slice(start, step).rechunk() for start in range(0, df.height, step)),
-                                   as_of, keep=keep)
+        parts = [df] if df.height <= step else \
+            (df.slice(start, step).rechunk() for start in range(0, df.height, step))
+        return self.evaluate_parts(parts, as_of, keep=keep)
 
     def evaluate_parts(self, parts: Iterable[pl.DataFrame], as_of: dt.date | None = None, *,
                        keep: Sequence[str] | None = None) -> ColumnarResult:
