@@ -338,11 +338,6 @@ def fact_value(name: str, value: Any) -> Any:
         return int(value)
     if t == "str":
         return str(value)
-    # what ``to_fact_value`` gives a typed bool or date, without its checks and dispatch
-    if t == "bool" and (value is True or value is False):
-        return value
-    if t == "date" and type(value) is dt.date:
-        return value.toordinal()
     return to_fact_value(FIELDS[name], value)
 
 
