@@ -459,7 +459,8 @@ def test_parquet_files_of_one_header_are_read_lazily_as_their_csv_twins(engine: 
                                                                         monkeypatch: pytest.MonkeyPatch,
                                                                         cut: int) -> None:
     """Two Parquet files of one header are read slice by slice (slices never span the two); the
-    findings, verdicts and row numbers are those of the same rows given as two CSV files."""
+    findings, verdicts and row numbers are those of the same rows given as two CSV files (read
+    slice by slice too) and as two JSON Lines files (framed whole)."""
     monkeypatch.setattr(validate_run, "SLICE_ROWS", 1000)
     src = pl.read_csv(EXAMPLE, infer_schema=False)
     (tmp_path / "pq").mkdir()
@@ -467,12 +468,17 @@ def test_parquet_files_of_one_header_are_read_lazily_as_their_csv_twins(engine: 
     for name, part in (("a", src.head(cut)), ("b", src.slice(cut))):
         part.write_parquet(tmp_path / "pq" / f"{name}.parquet")
         part.write_csv(tmp_path / "csv" / f"{name}.csv")
-    lazy, framed = engine.validate(tmp_path / "pq"), engine.validate(tmp_path / "csv")
-    assert lazy.source.in_memory is None and framed.source.in_memory is not None
+        (tmp_path / "jsonl").mkdir(exist_ok=True)
+        part.write_ndjson(tmp_path / "jsonl" / f"{name}.jsonl")
+    lazy, from_csv = engine.validate(tmp_path / "pq"), engine.validate(tmp_path / "csv")
+    framed = engine.validate(tmp_path / "jsonl")
+    assert lazy.source.in_memory is None and from_csv.source.in_memory is None
+    assert framed.source.in_memory is not None
 
     def stem(df: pl.DataFrame, col: str) -> pl.DataFrame:
         return df.with_columns(pl.col(col).str.extract(r"([ab])\.\w+$"))
 
-    assert stem(lazy.findings, "source").equals(stem(framed.findings, "source"))
-    assert stem(lazy.decisions, "_source").equals(stem(framed.decisions, "_source"))
+    for other in (from_csv, framed):
+        assert stem(lazy.findings, "source").equals(stem(other.findings, "source"))
+        assert stem(lazy.decisions, "_source").equals(stem(other.decisions, "_source"))
     assert lazy.decisions.get_column("_row").to_list() == [*range(1, cut + 1), *range(1, 3001 - cut)]

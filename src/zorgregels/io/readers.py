@@ -17,6 +17,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import groupby
 from os import PathLike
 from pathlib import Path
@@ -211,7 +212,17 @@ def decode(data: bytes, path: Path) -> tuple[str, bool]:
 
 
 def _split_line(line: str, sep: str) -> list[str]:
-    return next(csv.reader([line], delimiter=sep), [])
+    """The fields of one record; a value longer than the csv module's limit (128 KiB) is read too."""
+    try:
+        return next(csv.reader([line], delimiter=sep), [])
+    except csv.Error:
+        if len(line) < csv.field_size_limit():
+            raise
+        old = csv.field_size_limit(len(line) + 1)
+        try:
+            return next(csv.reader([line], delimiter=sep), [])
+        finally:
+            csv.field_size_limit(old)
 
 
 def sniff(header_line: str) -> str:
@@ -220,36 +231,63 @@ def sniff(header_line: str) -> str:
     return max(SEPARATORS, key=lambda s: (counts[s], -SEPARATORS.index(s)))
 
 
+#: the bytes of a CSV's start that ``csv_layout`` reads (its header line is looked for in the
+#: first 64 KiB; the two bytes after tell how that line ends)
+HEAD_BYTES = 65536 + 2
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """A plain CSV (UTF-8, lines ending in a line feed, a header without an open quote): its
+    separator, its column names (``clean_header``) and the byte where its first record starts."""
+
+    sep: str
+    names: list[str]
+    body: int
+
+
+def csv_layout(path: Path, head: bytes, size: int, rename: Mapping[str, str] | None = None) -> CsvLayout | None:
+    """The layout of the CSV whose first bytes are ``head`` (``HEAD_BYTES`` of them, or the whole
+    file) and whose size is ``size``; None when it is no plain CSV (UTF-16, NUL bytes, lines that
+    end in a carriage return alone, a header that is no UTF-8 or leaves a quote open): such a
+    file is read record by record."""
+    head, after = head[:HEAD_BYTES - 2], head
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+        return None
+    first_end = min((i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0), default=len(head))
+    if first_end < size and after[first_end:first_end + 1] == b"\r" and after[first_end + 1:first_end + 2] != b"\n":
+        return None
+    try:
+        header_line = head[:first_end].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if header_line.count('"') % 2:
+        return None
+    sep = sniff(header_line)
+    names = clean_header(_split_line(header_line, sep), str(path), rename)
+    body = first_end + (2 if after[first_end:first_end + 2] == b"\r\n" else 1)
+    return CsvLayout(sep=sep, names=names, body=min(body, size))
+
+
 def _read_csv(path: Path, rename: Mapping[str, str] | None = None) -> pl.DataFrame:
     data = path.read_bytes()
     if not data.strip():
         raise InputError(f"{path}: leeg bestand")
-    head = data[:65536]
-    plain = not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" not in head
-    end = len(head) if plain else 0
-    first_end = min((i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0), default=end)
-    cr_only = plain and first_end < len(data) and data[first_end:first_end + 1] == b"\r" \
-        and data[first_end + 1:first_end + 2] != b"\n"
-    if plain and not cr_only:
-        try:
-            header_line = head[:first_end].decode("utf-8-sig")
-        except UnicodeDecodeError:
-            header_line = None
-        if header_line is not None and header_line.count('"') % 2 == 0:
-            sep = sniff(header_line)
-            names = clean_header(_split_line(header_line, sep), str(path), rename)
-            fast = _read_csv_fast(data, sep, names)
-            if fast is not None:
-                return fast
+    layout = csv_layout(path, data[:HEAD_BYTES], len(data), rename)
+    if layout is not None:
+        fast = plain_csv(data, layout, header=True)
+        if fast is not None:
+            return fast
     return _read_csv_slow(path, data, rename)
 
 
-def _read_csv_fast(data: bytes, sep: str, names: list[str]) -> pl.DataFrame | None:
-    """polars on a plain UTF-8 file; None when its row count is not the file's record count
-    (blank lines, a quote spanning lines, a ragged row, bad UTF-8 further on): the slow path
-    then reads it record by record."""
+def plain_csv(data: bytes, layout: CsvLayout, *, header: bool) -> pl.DataFrame | None:
+    """polars on plain UTF-8 lines (with the header line first, or records only), each line one
+    record; None when its row count is not the line count (blank lines, a quote spanning lines,
+    a ragged row, bad UTF-8): the slow path then reads the file record by record."""
+    sep, names = layout.sep, layout.names
     try:
-        df = pl.read_csv(data, separator=sep, infer_schema=False, encoding="utf8", has_header=True)
+        df = pl.read_csv(data, separator=sep, infer_schema=False, encoding="utf8", has_header=header)
     except pl.exceptions.PolarsError:
         return None
     if df.width != len(names):
@@ -264,7 +302,7 @@ def _read_csv_fast(data: bytes, sep: str, names: list[str]) -> pl.DataFrame | No
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     # a short row or a blank line is filled with nulls by polars: the separators tell (a quoted
     # separator sends the file to the slow path)
-    if df.height != lines - 1 or data.count(sep.encode()) != (len(names) - 1) * lines:
+    if df.height != lines - header or data.count(sep.encode()) != (len(names) - 1) * lines:
         return None
     df.columns = names
     return df
@@ -305,10 +343,10 @@ def _read_csv_slow(path: Path, data: bytes, rename: Mapping[str, str] | None = N
                 j += 1
                 if record.count('"') % 2 == 0:
                     break
-            if record.count('"') % 2:
-                record, error = lines[i - 1], f"regel {line_no}: aanhalingsteken niet gesloten"
-            else:
+            if record.count('"') % 2 == 0 and _splits(record, sep):
                 i = j
+            else:  # the quote never closes, or closes inside a value that is no quoted value
+                record, error = lines[i - 1], f"regel {line_no}: aanhalingsteken niet gesloten"
         values = _split_line(record, sep)
         row: dict[str, Any] = dict(zip(header, values, strict=False))
         if error is None and len(values) != width:
@@ -318,6 +356,16 @@ def _read_csv_slow(path: Path, data: bytes, rename: Mapping[str, str] | None = N
         rows.append(row)
     schema = {h: pl.Utf8 for h in header} | {ERROR: pl.Utf8}
     return pl.DataFrame(rows, schema=schema)
+
+
+def _splits(record: str, sep: str) -> bool:
+    """Whether a record of several lines splits into fields (a line end inside a value that is not
+    quoted does not: ``a"<line end>b``)."""
+    try:
+        _split_line(record, sep)
+    except csv.Error:
+        return False
+    return True
 
 
 def _whole(line: str, sep: str, width: int) -> bool:

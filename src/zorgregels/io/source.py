@@ -1,12 +1,17 @@
 """A batch of decisions read in slices: the text table of ``io.frame.frame_records``, never held
 whole when it need not be.
 
-Decisions given as Parquet files are read slice by slice, each slice straight from the file
-(Parquet keeps its rows in groups that can be read on their own), and read again, slice by
-slice, when decisions.csv is written: the text of a million decisions (35 columns of 16-byte
-string views, ~600 MB) is then never in memory at once. Every other input (CSV, JSON Lines,
+Decisions given as Parquet files or plain CSV files are read slice by slice, each slice straight
+from the file (Parquet keeps its rows in groups that can be read on their own; a plain CSV, one
+record a line, is cut at line ends), and read again, slice by slice, when decisions.csv is
+written: the text of a million decisions (35 columns of 16-byte string views, ~600 MB) is then
+never in memory at once. Every other input (a CSV polars cannot read line for line, JSON Lines,
 iJw, records, data frames) is framed in memory as before and sliced from there. Either way a
 slice is exactly the rows of ``frame_records`` it covers, with the same columns in the same order.
+
+A CSV is known to be plain line for line only when each slice is read (``plain_csv``): a slice
+that is not (a quote spanning lines, a blank line, a ragged row, bad UTF-8) raises
+``NotSliceable``, and ``validate`` then reads the batch again, framed whole, record by record.
 """
 
 from __future__ import annotations
@@ -14,13 +19,57 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 import polars as pl
 
 from zorgregels.diagnostics import InputError
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
 from zorgregels.io.frame import Records, frame_records, input_files
-from zorgregels.io.readers import clean_header, parquet_text, read_column_map, unreadable
+from zorgregels.io.readers import (
+    HEAD_BYTES,
+    CsvLayout,
+    clean_header,
+    csv_layout,
+    parquet_text,
+    plain_csv,
+    read_column_map,
+    read_decisions,
+    unreadable,
+)
+
+#: a plain CSV's line starts are kept for every this many lines (a slice starts at one of them,
+#: or a few thousand lines further)
+LINE_GRAIN = 8192
+#: how much of a CSV is read at a time while its lines are counted
+_BLOCK = 1 << 23
+
+
+class NotSliceable(InputError):
+    """A CSV slice polars cannot read line for line after all: the batch is framed whole instead.
+    (Outside ``validate``, i.e. when the file changed between two reads, a user reads why.)"""
+
+
+class Part(Protocol):
+    """One file of a batch read in slices."""
+
+    @property
+    def path(self) -> Path: ...
+    @property
+    def rows(self) -> int: ...
+    @property
+    def names(self) -> tuple[str, ...]: ...
+
+    def read(self, start: int, rows: int) -> pl.DataFrame: ...
+
+
+def _framed(part: Part, df: pl.DataFrame, start: int) -> pl.DataFrame:
+    """A slice's own columns named as the batch's, with ``_source``, ``_row`` and ``_error``."""
+    df.columns = list(part.names)
+    return df.with_columns(
+        pl.lit(str(part.path)).alias(SOURCE),
+        pl.int_range(start + 1, start + df.height + 1, dtype=pl.Int64).alias(SOURCE_ROW),
+        pl.lit(None, dtype=pl.Utf8).alias(ERROR))
 
 
 @dataclass(frozen=True)
@@ -33,23 +82,56 @@ class ParquetPart:
 
     def read(self, start: int, rows: int) -> pl.DataFrame:
         """Rows ``start .. start + rows`` as text columns with ``_source``, ``_row`` and ``_error``."""
-        df = parquet_text(self.path, start, rows)
-        df.columns = list(self.names)
-        return df.with_columns(
-            pl.lit(str(self.path)).alias(SOURCE),
-            pl.int_range(start + 1, start + df.height + 1, dtype=pl.Int64).alias(SOURCE_ROW),
-            pl.lit(None, dtype=pl.Utf8).alias(ERROR))
+        return _framed(self, parquet_text(self.path, start, rows), start)
+
+
+@dataclass(frozen=True)
+class CsvPart:
+    """One plain CSV file of a batch: its layout, its record count (one record a line) and the
+    byte where every ``LINE_GRAIN``-th record starts (and the file's end)."""
+
+    path: Path
+    rows: int
+    names: tuple[str, ...]
+    layout: CsvLayout
+    starts: tuple[int, ...]
+    size: int
+
+    def read(self, start: int, rows: int) -> pl.DataFrame:
+        """Records ``start .. start + rows`` as text columns with ``_source``, ``_row`` and
+        ``_error``; ``NotSliceable`` when polars cannot read them line for line."""
+        with self.path.open("rb") as fh:
+            begin, end = self._offset(fh, start), self._offset(fh, start + rows)
+            fh.seek(begin)
+            data = fh.read(end - begin)
+        df = plain_csv(data, self.layout, header=False) if data else None
+        if df is None or df.height != rows:
+            raise NotSliceable(f"{self.path}: het bestand is niet regel voor regel te lezen, of "
+                               "veranderde terwijl het gelezen werd")
+        return _framed(self, df, start)
+
+    def _offset(self, fh: BinaryIO, record: int) -> int:
+        """The byte where ``record`` starts (the file's end for ``rows``)."""
+        if record >= self.rows:
+            return self.size
+        grain, skip = divmod(record, LINE_GRAIN)
+        at = self.starts[grain]
+        if skip:
+            fh.seek(at)
+            at += _line_end(fh.read(self.starts[grain + 1] - at), skip) + 1
+        return at
 
 
 class DecisionSource:
     """The decisions of one batch, as slices of the framed text table. ``height`` rows in all;
     ``files`` the files read (None for records and data frames)."""
 
-    def __init__(self, *, frame: pl.DataFrame | None = None, parts: tuple[ParquetPart, ...] = (),
-                 files: list[Path] | None = None):
+    def __init__(self, *, frame: pl.DataFrame | None = None, parts: tuple[Part, ...] = (),
+                 files: list[Path] | None = None, columns: str | Path | None = None):
         self._frame = frame
         self.parts = parts
         self.files = files
+        self.columns = columns
         self.height = frame.height if frame is not None else sum(p.rows for p in parts)
 
     @property
@@ -71,6 +153,13 @@ class DecisionSource:
             for start in range(0, part.rows, step):
                 yield part.read(start, min(step, part.rows - start))
 
+    def framed(self) -> DecisionSource:
+        """The same batch framed whole in memory (``read_decisions``): what a batch whose CSV
+        cannot be read slice by slice is read as."""
+        if self._frame is not None or not self.files:
+            return self
+        return DecisionSource(frame=read_decisions(self.files, self.columns), files=self.files)
+
     def frame(self) -> pl.DataFrame:
         """The whole framed table (``frame_records``), read into memory."""
         if self._frame is not None:
@@ -79,18 +168,86 @@ class DecisionSource:
 
 
 def open_source(records: Records, columns: str | Path | None = None) -> DecisionSource:
-    """The decisions of ``records`` as a ``DecisionSource``: Parquet files of one header read
-    lazily, anything else framed in memory (``frame_records``)."""
+    """The decisions of ``records`` as a ``DecisionSource``: Parquet files and plain CSV files of
+    one header read lazily, anything else framed in memory (``frame_records``)."""
     files = input_files(records)
-    if files and all(f.suffix.lower() == ".parquet" for f in files):
+    if files and all(f.suffix.lower() in (".parquet", ".csv") for f in files):
         rename = read_column_map(columns) if columns else {}
-        parts = tuple(_part(f, rename) for f in files)
-        if parts[0].names and all(p.names == parts[0].names for p in parts) and any(p.rows for p in parts):
-            return DecisionSource(parts=parts, files=files)
+        parts: list[Part] = []
+        for f in files:
+            part = _parquet_part(f, rename) if f.suffix.lower() == ".parquet" else _csv_part(f, rename)
+            if part is None:
+                break
+            parts.append(part)
+        else:
+            if parts[0].names and all(p.names == parts[0].names for p in parts) and any(p.rows for p in parts):
+                return DecisionSource(parts=tuple(parts), files=files, columns=columns)
     return DecisionSource(frame=frame_records(records, columns), files=files)
 
 
-def _part(path: Path, rename: Mapping[str, str]) -> ParquetPart:
+def _csv_part(path: Path, rename: Mapping[str, str]) -> CsvPart | None:
+    """A CSV file as a ``CsvPart`` when its layout is plain and it has more than one column
+    (one column cannot tell a blank line from an empty value); None otherwise."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+            if not head.strip():  # an empty file: the framed read says so
+                return None
+            layout = csv_layout(path, head, size, rename)
+            if layout is None or len(layout.names) < 2:
+                return None
+            fh.seek(layout.body - 1)
+            if fh.read(1) != b"\n":  # no line end after the header within the head
+                return None
+            starts, rows, last = _line_starts(fh, layout.body, size)
+    except OSError:
+        return None
+    if last is not None and last != b"\n":
+        rows += 1  # the last record has no line end
+    return CsvPart(path=path, rows=rows, names=tuple(layout.names), layout=layout,
+                   starts=(*starts, size), size=size)
+
+
+def _line_starts(fh: BinaryIO, body: int, size: int) -> tuple[list[int], int, bytes | None]:
+    """From byte ``body`` on: the start of every ``LINE_GRAIN``-th line, the line ends counted and
+    the file's last byte (None for no byte after ``body``)."""
+    starts = [body]
+    lines = 0
+    pos = body
+    last = None
+    fh.seek(body)
+    while block := fh.read(_BLOCK):
+        n = ends = block.count(b"\n")
+        due = LINE_GRAIN * len(starts) - lines  # the line end after which the next start lies
+        at = -1
+        while due <= n:
+            at = _line_end(block, due, at + 1)
+            starts.append(pos + at + 1)
+            n -= due
+            due = LINE_GRAIN
+        lines += ends
+        pos += len(block)
+        last = block[-1:]
+    if starts[-1] >= size:
+        starts.pop()
+    return starts, lines, last
+
+
+def _line_end(block: bytes, k: int, start: int = 0) -> int:
+    """Where the ``k``-th line end (``k`` >= 1) of ``block`` from ``start`` on is: counted 64 KiB
+    at a time, then looked for line by line in the last 64 KiB only."""
+    step = 1 << 16
+    while (n := block.count(b"\n", start, start + step)) < k:
+        k -= n
+        start += step
+    at = start - 1
+    for _ in range(k):
+        at = block.find(b"\n", at + 1)
+    return at
+
+
+def _parquet_part(path: Path, rename: Mapping[str, str]) -> ParquetPart:
     try:
         names = list(pl.read_parquet_schema(path))
         rows = int(pl.scan_parquet(path).select(pl.len()).collect().item())
@@ -99,4 +256,4 @@ def _part(path: Path, rename: Mapping[str, str]) -> ParquetPart:
     return ParquetPart(path=path, rows=rows, names=tuple(clean_header(names, str(path), rename)))
 
 
-__all__ = ["DecisionSource", "ParquetPart", "open_source"]
+__all__ = ["CsvPart", "DecisionSource", "NotSliceable", "ParquetPart", "Part", "open_source"]

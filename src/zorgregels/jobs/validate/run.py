@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from zorgregels.core.columnar import ColumnarResult
 from zorgregels.core.engine import CoreEngine
 from zorgregels.core.exprs import INDEX
 from zorgregels.core.findings import MALFORMED_ROW, SEQ_MALFORMED, finding_exprs, locate
@@ -33,7 +34,7 @@ from zorgregels.core.semantics import INPUT_BASIS
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
 from zorgregels.io.frame import Records
 from zorgregels.io.privacy import SEALED, mask_bsns_frame, mask_bsns_in
-from zorgregels.io.source import open_source
+from zorgregels.io.source import DecisionSource, NotSliceable, open_source
 from zorgregels.jobs.validate.cross import budget_ceiling, no_stacking, sequential_help
 from zorgregels.jobs.validate.report import ValidationReport
 
@@ -63,11 +64,13 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
 
     step("lezen", 0, 5)
     source = open_source(records, columns)
-    rows_in = source.height
     step("regels per besluit", 1, 5)
-    tap = _Tap()
-    res = engine.columnar.evaluate_parts(tap.data(source.slices(SLICE_ROWS)), as_of,
-                                         keep=["result", *CROSS_FACTS, *PAGE_FACTS])
+    try:
+        tap, res = _evaluate(engine, source, as_of)
+    except NotSliceable:  # a CSV that is not one record a line after all: read it whole
+        source = source.framed()
+        tap, res = _evaluate(engine, source, as_of)
+    rows_in = source.height
     facts = res.rows
     notes: list[NotEvaluable] = []
     step("controles over besluiten heen", 2, 5)
@@ -114,6 +117,14 @@ def validate(engine: CoreEngine, records: Records, *, columns: str | Path | None
                             summary=summary, rules_hash=engine.rules_hash, receipt=receipt,
                             facts=mask_bsns_frame(page),
                             links=engine.catalogue.citation_links(), catalogue=engine.catalogue)
+
+
+def _evaluate(engine: CoreEngine, source: DecisionSource, as_of: dt.date | None) -> tuple[_Tap, ColumnarResult]:
+    """Every single-decision check over the batch, a slice at a time, and what ``_Tap`` keeps."""
+    tap = _Tap()
+    res = engine.columnar.evaluate_parts(tap.data(source.slices(SLICE_ROWS)), as_of,
+                                         keep=["result", *CROSS_FACTS, *PAGE_FACTS])
+    return tap, res
 
 
 class _Tap:

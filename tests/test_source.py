@@ -1,0 +1,140 @@
+"""A plain CSV read slice by slice (``io.source.CsvPart``) is exactly the same rows as the CSV read
+whole (``read_decisions``); a CSV that is not one record a line is framed whole, and validate's
+report is the same either way."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import zorgregels.io.source as source_mod
+import zorgregels.jobs.validate.run as validate_run
+from zorgregels import Engine
+from zorgregels.io.readers import read_decisions
+from zorgregels.io.source import CsvPart, NotSliceable, open_source
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "fixtures" / "decisions" / "example_2025.csv"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.from_path(ROOT / "rules")
+
+
+values = st.one_of(
+    st.sampled_from(["", "a", "GM0392", "2025-03-01", "72,52", 'zei "nee"', "x;y", "  spatie ", "é€",
+                     "regel\nnieuw", "r\r\nn"]),
+    st.text(alphabet="ab ,;\"\n\r1", max_size=6),
+)
+
+
+def _csv_bytes(header: list[str], rows: list[list[str]], *, sep: str, crlf: bool, quote_all: bool,
+               trailing: bool, blank_at: int | None, bom: bool) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=sep, lineterminator="\r\n" if crlf else "\n",
+                   quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    w.writerow(header)
+    for i, r in enumerate(rows):
+        if blank_at == i:
+            buf.write("\r\n" if crlf else "\n")
+        w.writerow(r)
+    text = buf.getvalue()
+    if not trailing:
+        text = text.rstrip("\r\n")
+    return ("\ufeff" if bom else "").encode() + text.encode("utf-8")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(width=st.integers(1, 4), data=st.data(), sep=st.sampled_from([",", ";", "\t"]), crlf=st.booleans(),
+       quote_all=st.booleans(), trailing=st.booleans(), bom=st.booleans(), grain=st.integers(1, 5),
+       step=st.integers(1, 9))
+def test_a_csv_read_in_slices_is_the_csv_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, width: int,
+                                                     data: st.DataObject, sep: str, crlf: bool, quote_all: bool,
+                                                     trailing: bool, bom: bool, grain: int, step: int) -> None:
+    """Any CSV (quoted values, separators and line ends inside quotes, blank lines, CRLF, a BOM,
+    with or without a last line end): either every slice of it is exactly the rows the whole read
+    gives, or a slice says it cannot be read line for line (``NotSliceable``) or it is framed
+    whole from the start; never other rows."""
+    monkeypatch.setattr(source_mod, "LINE_GRAIN", grain)
+    header = [f"kolom{i}" for i in range(width)]
+    rows = data.draw(st.lists(st.lists(values, min_size=width, max_size=width), min_size=1, max_size=12))
+    blank_at = data.draw(st.none() | st.integers(0, len(rows) - 1))
+    path = tmp_path / "d.csv"
+    path.write_bytes(_csv_bytes(header, rows, sep=sep, crlf=crlf, quote_all=quote_all, trailing=trailing,
+                                blank_at=blank_at, bom=bom))
+    whole = read_decisions([path])
+    src = open_source(path)
+    if src.in_memory is not None:
+        assert src.in_memory.equals(whole)
+        return
+    assert src.height == sum(p.rows for p in src.parts)
+    try:
+        sliced = pl.concat(list(src.slices(step)), how="vertical")
+    except NotSliceable:
+        assert src.framed().frame().equals(whole)
+        return
+    assert sliced.equals(whole)
+    plain = not any("\n" in v or "\r" in v for r in rows for v in r) and blank_at is None
+    if width > 1 and plain:  # one record a line: nothing needed framing
+        assert src.height == len(rows)
+
+
+def test_the_example_year_from_csv_is_read_in_slices(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example year is a plain CSV: read slice by slice (never framed whole), with the
+    report of the rows read whole."""
+    reads: list[tuple[int, int]] = []
+    real_read = CsvPart.read
+
+    def read(part: CsvPart, start: int, rows: int) -> pl.DataFrame:
+        reads.append((start, rows))
+        return real_read(part, start, rows)
+
+    monkeypatch.setattr(CsvPart, "read", read)
+    monkeypatch.setattr(validate_run, "SLICE_ROWS", 1000)
+    lazy = engine.validate(EXAMPLE)
+    assert lazy.source.in_memory is None
+    assert reads == [(0, 1000), (1000, 1000), (2000, 1000)]
+    framed = engine.validate(read_decisions([EXAMPLE]))
+    assert lazy.findings.drop("source").equals(framed.findings.drop("source"))
+    assert lazy.decisions.drop("_source").equals(framed.decisions.drop("_source"))
+
+
+def test_a_csv_with_a_value_spanning_lines_is_framed_whole_with_the_same_report(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A motivation with a line break inside quotes in the third slice: the slices before it were
+    read line for line, then the batch is read again whole, record by record; rows in equals
+    rows reported and the report is that of the file read whole."""
+    monkeypatch.setattr(validate_run, "SLICE_ROWS", 1000)
+    src = pl.read_csv(EXAMPLE, infer_schema=False)
+    src = src.with_columns(pl.when(pl.int_range(pl.len()) == 2500).then(pl.lit("eerste regel\ntweede regel"))
+                           .otherwise(pl.col("decision_id")).alias("decision_id"))
+    path = tmp_path / "d.csv"
+    src.write_csv(path)
+    assert open_source(path).in_memory is None  # sliceable as far as its header tells
+    report = engine.validate(path)
+    assert report.source.in_memory is not None
+    assert report.rows_in == src.height == report.decisions.height
+    framed = engine.validate(read_decisions([path]))
+    assert report.findings.drop("source").equals(framed.findings.drop("source"))
+    assert report.decisions.drop("_source").equals(framed.decisions.drop("_source"))
+    assert report.decisions.get_column("decision_id").to_list()[2500] == "eerste regel\ntweede regel"
+
+
+def test_a_csv_changed_after_it_was_checked_is_a_clear_error(engine: Engine, tmp_path: Path) -> None:
+    """decisions.csv reads the file again: a file cut short between the two reads is an error
+    naming the file, not other rows."""
+    path = tmp_path / "d.csv"
+    pl.read_csv(EXAMPLE, infer_schema=False).write_csv(path)
+    report = engine.validate(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(NotSliceable, match=str(path)):
+        report.write(tmp_path / "out")
+    assert not (tmp_path / "out").exists()
