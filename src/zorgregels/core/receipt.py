@@ -25,15 +25,16 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.compute as pc
 from pydantic import BaseModel, Field
 
 from zorgregels.catalogue.model import FORMAT_VERSION
 from zorgregels.version import __version__
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # json.dumps with options builds a new encoder on every call, most of the cost of hashing a small
 # value; the encoder holds no state between calls
@@ -75,6 +76,11 @@ def table_hash(frame: pl.DataFrame) -> str:
     with an empty column and a JSON Lines file without it hash the same). Rows count in order.
     The bytes are taken from the Arrow buffers as they are, never joined into one text.
     """
+    # pyarrow (and numpy under it) is a third of the command line's start-up; only a batch given
+    # as records or a data frame is hashed this way, so only that batch loads it
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     names = sorted(c for c in frame.columns if not _left_out(c))
     text = frame.select([pl.col(c).cast(pl.Utf8).fill_null("") for c in names])
     filled = text.select([(pl.col(c) != "").any() for c in names]).row(0) if names else ()
