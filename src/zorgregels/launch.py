@@ -1,7 +1,7 @@
 """The entry point of the command line (the ``zorgregels`` console script and
 ``python -m zorgregels``): it takes over Ctrl-C before the heavy imports.
 
-Loading the command line imports polars, pyarrow and durable-rules, which takes a while; a
+Loading the command line imports polars, pydantic and durable-rules, which takes a while; a
 Ctrl-C in that time would otherwise end in a traceback of an import. This module imports
 nothing of the package but the version, loads the command line by name, and turns an interrupt
 at any moment into one Dutch line and exit code 130. It is a leaf, like ``version``:
