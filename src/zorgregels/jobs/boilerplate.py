@@ -22,9 +22,11 @@ import difflib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+
+import polars as pl
 
 NAME = "<naam>"
 NUMBER = "#"
@@ -45,6 +47,12 @@ def tokens(text: str, names: set[str] | frozenset[str] = frozenset(),
     so that a copy typed in lower case loses its names too). ``found`` collects the lower-case
     form of every word this text masks as a name.
     """
+    return _join_particles(_masked(text, names, found))
+
+
+def _masked(text: str, names: set[str] | frozenset[str], found: set[str] | None) -> list[str]:
+    """``tokens`` before the particles of a name are joined. ``names`` only decides about a word
+    it holds: a text none of whose unmasked words is in ``names`` masks the same without it."""
     text = unicodedata.normalize("NFKC", text)
     letters = "".join(filter(str.isalpha, text))
     # a text typed in capitals carries no information in its case: no name masking then
@@ -74,7 +82,7 @@ def tokens(text: str, names: set[str] | frozenset[str] = frozenset(),
             out.append(lower)
         after_title = lower in _TITLES
         sentence_start = False
-    return _join_particles(out)
+    return out
 
 
 _PARTICLES = {"de", "van", "der", "den", "het", "ten", "ter", "te", "la", "le", "el", "da", "di", "'t"}
@@ -107,25 +115,115 @@ def _bigrams(toks: list[str]) -> set[str]:
 
 def candidate_pairs(sketches: list[list[str]]) -> list[tuple[int, int]]:
     """The pairs ``(i, j)``, ``i < j``, in order, whose sketches share at least
-    ``min(_MIN_SHARED, len(sketch i), len(sketch j))`` bigrams. Found through the subsets of that
-    size of each sketch, not by counting every pair that shares one bigram: a common phrase
-    would make that count grow with the square of the number of texts (and its memory too)."""
-    short = sorted({len(sk) for sk in sketches if 0 < len(sk) < _MIN_SHARED})
-    tables: dict[int, dict[tuple[str, ...], list[int]]] = {
-        k: defaultdict(list) for k in (*short, _MIN_SHARED)}
-    keys = [tuple(sorted(sk)) for sk in sketches]
-    for i, key in enumerate(keys):
-        for k, table in tables.items():
-            if k <= len(key):
-                for sub in combinations(key, k):
-                    table[sub].append(i)
-    pairs: set[tuple[int, int]] = set()
-    for ids in tables[_MIN_SHARED].values():  # both sketches long: a shared subset of 3
-        pairs.update(combinations(ids, 2))
-    for i, key in enumerate(keys):  # a short sketch: the other sketch holds all of it
-        if 0 < len(key) < _MIN_SHARED:
-            pairs.update((min(i, j), max(i, j)) for j in tables[len(key)][key] if j != i)
-    return sorted(pairs)
+    ``min(_MIN_SHARED, len(sketch i), len(sketch j))`` bigrams (``_candidate_frame``)."""
+    frame = _candidate_frame(sketches)
+    return list(zip(frame["i"].to_list(), frame["j"].to_list(), strict=True))
+
+
+def _candidate_frame(sketches: list[list[str]]) -> pl.DataFrame:
+    """``candidate_pairs`` as a frame (columns ``i``, ``j``; unique, sorted). Found through the
+    subsets of that size of each sketch, not by counting every pair that shares one bigram: a
+    common phrase would make that count grow with the square of the number of texts. A batch
+    written from the same phrases has millions of pairs sharing a subset of 3: they are made in
+    polars (each text with the texts after it in its subset's bucket); a sketch shorter than 3
+    is rare and looked up here."""
+    ids: dict[str, int] = {}
+    coded = [sorted(ids.setdefault(g, len(ids)) for g in sk) for sk in sketches]
+    base = len(ids) + 1
+    keys: list[int] = []
+    owner: list[int] = []
+    for i, c in enumerate(coded):
+        if len(c) >= _MIN_SHARED:
+            subs = [(x * base + y) * base + z for x, y, z in combinations(c, _MIN_SHARED)]
+            keys += subs
+            owner += [i] * len(subs)
+    if base ** _MIN_SHARED >= 1 << 64:  # too many bigrams to pack a subset in 64 bits: number them
+        number: dict[int, int] = {}
+        keys = [number.setdefault(k, len(number)) for k in keys]
+    table = (pl.DataFrame({"k": keys, "id": owner}, schema={"k": pl.UInt64, "id": pl.UInt64})
+             .filter(pl.len().over("k") > 1).sort("k", "id").with_row_index("p"))
+    after = table.select(i="id", q=pl.int_ranges(pl.col("p") + 1, pl.col("p").max().over("k") + 1,
+                                                dtype=pl.UInt32)).explode("q").drop_nulls()
+    codes = [after["i"] * _PAIR + table["id"].gather(after["q"])]
+    short = sorted({len(c) for c in coded if 0 < len(c) < _MIN_SHARED})
+    if short:  # a short sketch pairs with every sketch that holds all of it
+        tables: dict[int, dict[tuple[int, ...], list[int]]] = {k: defaultdict(list) for k in short}
+        for i, c in enumerate(coded):
+            for k, tab in tables.items():
+                for sub in combinations(c, k):
+                    tab[sub].append(i)
+        codes.append(pl.Series([min(i, j) * _PAIR + max(i, j) for i, c in enumerate(coded)
+                                if 0 < len(c) < _MIN_SHARED for j in tables[len(c)][tuple(c)] if j != i],
+                               dtype=pl.UInt64))
+    code = pl.concat(codes).unique().sort()
+    return pl.DataFrame({"i": (code // _PAIR).cast(pl.UInt32), "j": (code % _PAIR).cast(pl.UInt32)})
+
+
+_PAIR = 1 << 32  # a pair (i, j) as one number i * _PAIR + j
+_WORDS = 32  # 64-bit words of exact membership per text in the prefilter (more elements: counted)
+_SLACK = 1e-6  # the prefilter's float comparisons keep a pair the exact test then decides
+
+
+class _Members:
+    """The elements (bigrams, or tokens with their occurrence) each text shares with some other
+    text: the ``_WORDS * 64`` most frequent as bit words, the count of the rest beside them, so
+    that the size of the intersection of two texts is bounded from above in polars (exact when
+    every shared element has a bit)."""
+
+    def __init__(self, sets: Sequence[Iterable[Hashable]]):
+        df: Counter[Hashable] = Counter(e for s in sets for e in s)
+        common = sorted((e for e, n in df.items() if n > 1), key=lambda e: -df[e])[:_WORDS * 64]
+        bit = {e: k for k, e in enumerate(common)}
+        masks: list[int] = []
+        rest: list[int] = []
+        for s in sets:
+            mask = left = 0
+            for e in s:
+                k = bit.get(e)
+                if k is not None:
+                    mask |= 1 << k
+                elif df[e] > 1:
+                    left += 1
+            masks.append(mask)
+            rest.append(left)
+        self.words = [pl.Series([(m >> (64 * w)) & 0xFFFF_FFFF_FFFF_FFFF for m in masks], dtype=pl.UInt64)
+                      for w in range((len(bit) + 63) // 64)]
+        self.rest = pl.Series(rest, dtype=pl.UInt32)
+
+    def shared_at_most(self, i: pl.Series, j: pl.Series) -> pl.Series:
+        total = _least(self.rest.gather(i), self.rest.gather(j))
+        for w in self.words:
+            total = total + (w.gather(i) & w.gather(j)).bitwise_count_ones()
+        return total
+
+
+def _least(a: pl.Series, b: pl.Series) -> pl.Series:
+    return a.zip_with(a <= b, b)
+
+
+def _maybe_near(rep_tokens: list[list[str]], grams: list[set[str]], sketches: list[list[str]],
+                similarity: float) -> list[tuple[int, int]]:
+    """The candidate pairs, in order, that the cheap upper bounds of ``group_texts`` may let
+    through (a superset of those that pass them, bounded in polars); the others cannot be
+    near-verbatim copies and are never looked at one by one."""
+    pairs = _candidate_frame(sketches)
+    i, j = pairs["i"], pairs["j"]
+
+    def keep(mask: pl.Series) -> None:
+        nonlocal i, j
+        i, j = i.filter(mask), j.filter(mask)
+
+    lengths = pl.Series([len(t) for t in rep_tokens], dtype=pl.Int64)
+    li, lj = lengths.gather(i), lengths.gather(j)
+    keep(2 * _least(li, lj) >= similarity * (li + lj) - _SLACK)
+    sizes = pl.Series([len(g) for g in grams], dtype=pl.Int64)
+    si, sj = sizes.gather(i), sizes.gather(j)
+    keep(2 * _Members(grams).shared_at_most(i, j).cast(pl.Int64)
+         >= _least(si, sj))
+    bags = _Members([[(tok, k) for tok, n in Counter(t).items() for k in range(n)] for t in rep_tokens])
+    keep(2 * bags.shared_at_most(i, j).cast(pl.Int64)
+         >= similarity * (lengths.gather(i) + lengths.gather(j)) - _SLACK)
+    return list(zip(i.to_list(), j.to_list(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -141,12 +239,13 @@ def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
     """Group the texts that are equal after normalising or near-verbatim copies of each other."""
     # pass 1: the batch's name lexicon (words some text capitalises inside a sentence)
     lexicon: set[str] = set()
-    for t in texts:
-        if t and t.strip():
-            tokens(t, found=lexicon)
+    first = [_masked(t, frozenset(), lexicon) if t and t.strip() else None for t in texts]
     names = frozenset(lexicon)
-    norm: list[str | None] = [None if not t or not t.strip() else " ".join(tokens(t, names))
-                              for t in texts]
+    # pass 2: a text none of whose words is in the lexicon is masked as in pass 1 (``_masked``)
+    # a text of punctuation alone has no words: it is as empty as an empty one
+    norm: list[str | None] = [
+        None if not f else " ".join(_join_particles(f if names.isdisjoint(f) else _masked(t or "", names, None)))
+        for t, f in zip(texts, first, strict=True)]
     distinct: dict[str, int] = {}
     for n in norm:
         if n and n not in distinct:
@@ -172,7 +271,7 @@ def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
     sketches = [sorted((g for g in gs if df[g] > 1), key=lambda g: (df[g], g))[:_SKETCH]
                 for gs in grams]
     bags = [Counter(t) for t in rep_tokens]
-    for i, j in candidate_pairs(sketches):
+    for i, j in _maybe_near(rep_tokens, grams, sketches, similarity):
         if find(i) == find(j):
             continue
         a, b = rep_tokens[i], rep_tokens[j]
