@@ -136,15 +136,16 @@ def batches(draw: st.DrawFn) -> list[str | None]:
 
 @settings(max_examples=150, deadline=None)
 @given(texts=batches(), similarity=st.sampled_from([0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0]),
-       few_bits=st.booleans())
+       few_bits=st.booleans(), unpacked=st.booleans())
 def test_groups_are_those_of_the_pair_by_pair_algorithm(texts: list[str | None], similarity: float,
-                                                        few_bits: bool) -> None:
-    words = boilerplate._WORDS
+                                                        few_bits: bool, unpacked: bool) -> None:
+    words, packed = boilerplate._WORDS, boilerplate._PACKED
     boilerplate._WORDS = 1 if few_bits else words  # most shared elements then only counted, not known
+    boilerplate._PACKED = 1 if unpacked else packed  # subsets numbered by a join, as in a huge batch
     try:
         got = group_texts(texts, similarity)
     finally:
-        boilerplate._WORDS = words
+        boilerplate._WORDS, boilerplate._PACKED = words, packed
     assert got == reference_group_texts(texts, similarity)
 
 

@@ -11,7 +11,11 @@ distinct normalised texts are compared with each other: two are near-verbatim wh
 sequences have a similarity ratio (difflib) of at least ``similarity`` (default 0.9, i.e. about
 one changed word in ten). Candidate pairs are texts sharing at least 3 of their 8 rarest word
 bigrams that some other text also has, so the
-comparison does not grow with the square of the number of texts in practice.
+comparison does not grow with the square of the number of texts in practice. A pair is compared
+only when its cheap upper bounds of the ratio allow it (the lengths, the shared bigrams, the
+shared tokens); a batch written from the same phrases has millions of candidate pairs, so those
+bounds are taken for all pairs at once in polars (``_maybe_near``) and only the pairs they let
+through are compared one by one, in the same order as before, with the same bounds again.
 
 Groups are the connected components of "equal or near-verbatim". Everything is deterministic.
 """
@@ -22,7 +26,7 @@ import difflib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -60,8 +64,7 @@ def _masked(text: str, names: set[str] | frozenset[str], found: set[str] | None)
     out: list[str] = []
     sentence_start = True
     after_title = False
-    for match in _TOKEN.finditer(text.replace("\r", " ")):
-        tok = match.group(0)
+    for tok in _TOKEN.findall(text.replace("\r", " ")):
         if tok[0].isdigit():
             if not out or out[-1] != NUMBER:
                 out.append(NUMBER)
@@ -110,7 +113,9 @@ def normalise(text: str) -> str:
 
 
 def _bigrams(toks: list[str]) -> set[str]:
-    return {" ".join(toks[i:i + 2]) for i in range(max(1, len(toks) - 1))}
+    if len(toks) < 2:
+        return {" ".join(toks)}
+    return {a + " " + b for a, b in zip(toks, toks[1:])}
 
 
 def candidate_pairs(sketches: list[list[str]]) -> list[tuple[int, int]]:
@@ -130,18 +135,24 @@ def _candidate_frame(sketches: list[list[str]]) -> pl.DataFrame:
     ids: dict[str, int] = {}
     coded = [sorted(ids.setdefault(g, len(ids)) for g in sk) for sk in sketches]
     base = len(ids) + 1
-    keys: list[int] = []
-    owner: list[int] = []
+    packed = base ** _MIN_SHARED <= _PACKED  # a subset of 3 as one number; else numbered by a join
+    by_len: dict[int, list[int]] = defaultdict(list)
     for i, c in enumerate(coded):
         if len(c) >= _MIN_SHARED:
-            subs = [(x * base + y) * base + z for x, y, z in combinations(c, _MIN_SHARED)]
-            keys += subs
-            owner += [i] * len(subs)
-    if base ** _MIN_SHARED >= 1 << 64:  # too many bigrams to pack a subset in 64 bits: number them
-        number: dict[int, int] = {}
-        keys = [number.setdefault(k, len(number)) for k in keys]
-    table = (pl.DataFrame({"k": keys, "id": owner}, schema={"k": pl.UInt64, "id": pl.UInt64})
-             .filter(pl.len().over("k") > 1).sort("k", "id").with_row_index("p"))
+            by_len[len(c)].append(i)
+    subsets = [pl.DataFrame(schema={"a": pl.UInt64, "b": pl.UInt64, "c": pl.UInt64, "id": pl.UInt64})]
+    for n, texts in sorted(by_len.items()):
+        frame = pl.DataFrame({"id": texts, **{f"s{x}": [coded[i][x] for i in texts] for x in range(n)}},
+                             schema={"id": pl.UInt64, **{f"s{x}": pl.UInt64 for x in range(n)}})
+        subsets += [frame.select(a=f"s{x}", b=f"s{y}", c=f"s{z}", id="id")
+                    for x, y, z in combinations(range(n), _MIN_SHARED)]
+    table = pl.concat(subsets)
+    if packed:
+        table = table.select(k=(pl.col("a") * base + pl.col("b")) * base + pl.col("c"), id="id")
+    else:
+        keys = table.select("a", "b", "c").unique().with_row_index("k", offset=0)
+        table = table.join(keys, on=["a", "b", "c"]).select(pl.col("k").cast(pl.UInt64), "id")
+    table = table.filter(pl.len().over("k") > 1).sort("k", "id").with_row_index("p")
     after = table.select(i="id", q=pl.int_ranges(pl.col("p") + 1, pl.col("p").max().over("k") + 1,
                                                 dtype=pl.UInt32)).explode("q").drop_nulls()
     codes = [after["i"] * _PAIR + table["id"].gather(after["q"])]
@@ -160,35 +171,46 @@ def _candidate_frame(sketches: list[list[str]]) -> pl.DataFrame:
 
 
 _PAIR = 1 << 32  # a pair (i, j) as one number i * _PAIR + j
+_PACKED = (1 << 64) - 1  # the largest number a subset of 3 sketch bigrams is packed into
 _WORDS = 32  # 64-bit words of exact membership per text in the prefilter (more elements: counted)
 _SLACK = 1e-6  # the prefilter's float comparisons keep a pair the exact test then decides
 
 
 class _Members:
-    """The elements (bigrams, or tokens with their occurrence) each text shares with some other
-    text: the ``_WORDS * 64`` most frequent as bit words, the count of the rest beside them, so
-    that the size of the intersection of two texts is bounded from above in polars (exact when
-    every shared element has a bit)."""
+    """The elements (bigrams; or tokens, each occurrence its own element) each text shares with
+    some other text: the ``_WORDS * 64`` most frequent as bit words, the count of the rest
+    beside them, so that the size of the intersection of two texts (for tokens: of their
+    multisets) is bounded from above in polars, exact when every shared element has a bit."""
 
-    def __init__(self, sets: Sequence[Iterable[Hashable]]):
-        df: Counter[Hashable] = Counter(e for s in sets for e in s)
-        common = sorted((e for e, n in df.items() if n > 1), key=lambda e: -df[e])[:_WORDS * 64]
-        bit = {e: k for k, e in enumerate(common)}
-        masks: list[int] = []
-        rest: list[int] = []
-        for s in sets:
-            mask = left = 0
-            for e in s:
-                k = bit.get(e)
-                if k is not None:
-                    mask |= 1 << k
-                elif df[e] > 1:
-                    left += 1
-            masks.append(mask)
-            rest.append(left)
-        self.words = [pl.Series([(m >> (64 * w)) & 0xFFFF_FFFF_FFFF_FFFF for m in masks], dtype=pl.UInt64)
-                      for w in range((len(bit) + 63) // 64)]
-        self.rest = pl.Series(rest, dtype=pl.UInt32)
+    def __init__(self, lists: Sequence[Iterable[str]], *, repeats: bool):
+        code: dict[object, int] = {}
+        owner: list[int] = []
+        elements: list[int] = []
+        for t, x in enumerate(lists):
+            if repeats:  # the k-th "de" of a text is element ("de", k): min(k_a, k_b) of them are shared
+                seen: dict[str, int] = {}
+                keyed: list[object] = []
+                for e in x:
+                    k = seen[e] = seen.get(e, -1) + 1
+                    keyed.append((e, k) if k else e)
+            else:
+                keyed = list(x)
+            owner += [t] * len(keyed)
+            elements += [code.setdefault(e, len(code)) for e in keyed]
+        rows = pl.DataFrame({"t": owner, "e": elements}, schema={"t": pl.UInt32, "e": pl.UInt32})
+        keys = ["e"]
+        rows = rows.filter(pl.len().over(keys) > 1)  # an element of one text is never shared
+        bits = (rows.group_by(keys).agg(n=pl.len())
+                .sort(["n", *keys], descending=[True] + [False] * len(keys)).with_row_index("bit"))
+        rows = rows.join(bits.select(*keys, "bit"), on=keys)
+        n = len(lists)
+        known = rows.filter(pl.col("bit") < _WORDS * 64).group_by("t", word=pl.col("bit") // 64).agg(
+            v=pl.lit(2, dtype=pl.UInt64).pow(pl.col("bit") % 64).sum())
+        self.words = [pl.zeros(n, dtype=pl.UInt64, eager=True).scatter(w["t"], w["v"])
+                      for w in (known.filter(pl.col("word") == k)
+                                for k in range((min(bits.height, _WORDS * 64) + 63) // 64))]
+        rest = rows.filter(pl.col("bit") >= _WORDS * 64).group_by("t").len()
+        self.rest = pl.zeros(n, dtype=pl.UInt32, eager=True).scatter(rest["t"], rest["len"])
 
     def shared_at_most(self, i: pl.Series, j: pl.Series) -> pl.Series:
         total = _least(self.rest.gather(i), self.rest.gather(j))
@@ -218,9 +240,9 @@ def _maybe_near(rep_tokens: list[list[str]], grams: list[set[str]], sketches: li
     keep(2 * _least(li, lj) >= similarity * (li + lj) - _SLACK)
     sizes = pl.Series([len(g) for g in grams], dtype=pl.Int64)
     si, sj = sizes.gather(i), sizes.gather(j)
-    keep(2 * _Members(grams).shared_at_most(i, j).cast(pl.Int64)
+    keep(2 * _Members(grams, repeats=False).shared_at_most(i, j).cast(pl.Int64)
          >= _least(si, sj))
-    bags = _Members([[(tok, k) for tok, n in Counter(t).items() for k in range(n)] for t in rep_tokens])
+    bags = _Members(rep_tokens, repeats=True)
     keep(2 * bags.shared_at_most(i, j).cast(pl.Int64)
          >= similarity * (lengths.gather(i) + lengths.gather(j)) - _SLACK)
     return list(zip(i.to_list(), j.to_list(), strict=True))
@@ -239,13 +261,13 @@ def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
     """Group the texts that are equal after normalising or near-verbatim copies of each other."""
     # pass 1: the batch's name lexicon (words some text capitalises inside a sentence)
     lexicon: set[str] = set()
-    first = [_masked(t, frozenset(), lexicon) if t and t.strip() else None for t in texts]
+    first = {t: _masked(t, frozenset(), lexicon) for t in dict.fromkeys(texts) if t and t.strip()}
     names = frozenset(lexicon)
-    # pass 2: a text none of whose words is in the lexicon is masked as in pass 1 (``_masked``)
+    # pass 2: a text none of whose words is in the lexicon is masked as in pass 1 (``_masked``);
     # a text of punctuation alone has no words: it is as empty as an empty one
-    norm: list[str | None] = [
-        None if not f else " ".join(_join_particles(f if names.isdisjoint(f) else _masked(t or "", names, None)))
-        for t, f in zip(texts, first, strict=True)]
+    second = {t: " ".join(_join_particles(f if names.isdisjoint(f) else _masked(t, names, None)))
+              for t, f in first.items() if f}
+    norm: list[str | None] = [second.get(t) if t else None for t in texts]
     distinct: dict[str, int] = {}
     for n in norm:
         if n and n not in distinct:
@@ -268,8 +290,8 @@ def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
     grams = [_bigrams(t) for t in rep_tokens]
     df: Counter[str] = Counter(g for gs in grams for g in gs)
     # a bigram no other text has cannot pair anything: it never enters a sketch
-    sketches = [sorted((g for g in gs if df[g] > 1), key=lambda g: (df[g], g))[:_SKETCH]
-                for gs in grams]
+    rank = {g: r for r, g in enumerate(sorted((g for g, n in df.items() if n > 1), key=lambda g: (df[g], g)))}
+    sketches = [sorted((g for g in gs if g in rank), key=rank.__getitem__)[:_SKETCH] for gs in grams]
     bags = [Counter(t) for t in rep_tokens]
     for i, j in _maybe_near(rep_tokens, grams, sketches, similarity):
         if find(i) == find(j):
