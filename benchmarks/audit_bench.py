@@ -9,7 +9,8 @@ processes each:
 
 * the work: ``audit_rejections`` on the CSV (reading and framing included, loading the rules
   excluded), then ``audit.html`` rendered (timed on its own);
-* the floor: polars reads the same CSV as text and keeps the rejected rows, nothing else.
+* the floor: polars reads the same CSV as text and keeps the rejected rows, nothing else;
+* the grouping of the motivations alone (``group_texts`` on the rejected rows' motivations).
 
 Prints medians of wall and CPU seconds, peak memory (``benchlib.peak_mb``), the ratio to the
 floor and the machine's load. ``--keep DIR`` leaves the generated CSVs there (to compare outputs
@@ -78,6 +79,16 @@ def child(kind: str, path: str, runs_html: bool) -> dict[str, Any]:
         df = pl.read_csv(path, infer_schema=False).filter(pl.col("outcome") == "rejected")
         took, cpu = time.perf_counter() - t, benchlib.cpu_seconds() - c
         return {"seconds": took, "cpu": cpu, "peak_mb": benchlib.peak_mb(), "rejected": df.height}
+    if kind == "group":
+        import polars as pl
+
+        from zorgregels.jobs.boilerplate import group_texts
+
+        texts = pl.read_csv(path, infer_schema=False).filter(pl.col("outcome") == "rejected")["motivation"].to_list()
+        t, c = time.perf_counter(), benchlib.cpu_seconds()
+        groups = group_texts(texts)
+        took, cpu = time.perf_counter() - t, benchlib.cpu_seconds() - c
+        return {"seconds": took, "cpu": cpu, "peak_mb": benchlib.peak_mb(), "groups": len(groups.members)}
     from zorgregels import Engine
     from zorgregels.jobs.audit import audit_rejections
     from zorgregels.jobs.audit.page import render
@@ -136,11 +147,14 @@ def main() -> None:
             me = str(Path(__file__).resolve())
             work = benchlib.child_runs([me, "--child", "work", str(path)], args.runs)
             floor = benchlib.child_runs([me, "--child", "floor", str(path)], args.runs)
+            group = benchlib.child_runs([me, "--child", "group", str(path)], args.runs)
             w = work[0]
             print(f"{w['rows']:>7} rijen, {w['audited']:>6} getoetste afwijzingen "
                   f"({floor[0]['rejected']} afwijzingen in de invoer); "
                   f"HTML {benchlib.median(work, 'html'):.2f} s")
             print("  " + benchlib.floor_line("audit", work, floor))
+            print(f"  waarvan groeperen (group_texts, los gemeten): {benchlib.median(group, 'seconds'):.2f} s, "
+                  f"{benchlib.median(group, 'cpu'):.2f} s CPU, {benchlib.median(group, 'peak_mb'):.0f} MB")
             print(f"  {w['audited'] / benchlib.median(work, 'seconds'):,.0f} getoetste afwijzingen/s; "
                   + benchlib.load())
 

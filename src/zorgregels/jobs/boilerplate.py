@@ -11,7 +11,11 @@ distinct normalised texts are compared with each other: two are near-verbatim wh
 sequences have a similarity ratio (difflib) of at least ``similarity`` (default 0.9, i.e. about
 one changed word in ten). Candidate pairs are texts sharing at least 3 of their 8 rarest word
 bigrams that some other text also has, so the
-comparison does not grow with the square of the number of texts in practice.
+comparison does not grow with the square of the number of texts in practice. A pair is compared
+only when its cheap upper bounds of the ratio allow it (the lengths, the shared bigrams, the
+shared tokens); a batch written from the same phrases has millions of candidate pairs, so those
+bounds are taken for all pairs at once in polars (``_maybe_near``) and only the pairs they let
+through are compared one by one, in the same order as before, with the same bounds again.
 
 Groups are the connected components of "equal or near-verbatim". Everything is deterministic.
 """
@@ -22,9 +26,11 @@ import difflib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+
+import polars as pl
 
 NAME = "<naam>"
 NUMBER = "#"
@@ -45,6 +51,12 @@ def tokens(text: str, names: set[str] | frozenset[str] = frozenset(),
     so that a copy typed in lower case loses its names too). ``found`` collects the lower-case
     form of every word this text masks as a name.
     """
+    return _join_particles(_masked(text, names, found))
+
+
+def _masked(text: str, names: set[str] | frozenset[str], found: set[str] | None) -> list[str]:
+    """``tokens`` before the particles of a name are joined. ``names`` only decides about a word
+    it holds: a text none of whose unmasked words is in ``names`` masks the same without it."""
     text = unicodedata.normalize("NFKC", text)
     letters = "".join(filter(str.isalpha, text))
     # a text typed in capitals carries no information in its case: no name masking then
@@ -52,8 +64,7 @@ def tokens(text: str, names: set[str] | frozenset[str] = frozenset(),
     out: list[str] = []
     sentence_start = True
     after_title = False
-    for match in _TOKEN.finditer(text.replace("\r", " ")):
-        tok = match.group(0)
+    for tok in _TOKEN.findall(text.replace("\r", " ")):
         if tok[0].isdigit():
             if not out or out[-1] != NUMBER:
                 out.append(NUMBER)
@@ -74,7 +85,7 @@ def tokens(text: str, names: set[str] | frozenset[str] = frozenset(),
             out.append(lower)
         after_title = lower in _TITLES
         sentence_start = False
-    return _join_particles(out)
+    return out
 
 
 _PARTICLES = {"de", "van", "der", "den", "het", "ten", "ter", "te", "la", "le", "el", "da", "di", "'t"}
@@ -102,30 +113,139 @@ def normalise(text: str) -> str:
 
 
 def _bigrams(toks: list[str]) -> set[str]:
-    return {" ".join(toks[i:i + 2]) for i in range(max(1, len(toks) - 1))}
+    if len(toks) < 2:
+        return {" ".join(toks)}
+    return {a + " " + b for a, b in zip(toks, toks[1:])}
 
 
 def candidate_pairs(sketches: list[list[str]]) -> list[tuple[int, int]]:
     """The pairs ``(i, j)``, ``i < j``, in order, whose sketches share at least
-    ``min(_MIN_SHARED, len(sketch i), len(sketch j))`` bigrams. Found through the subsets of that
-    size of each sketch, not by counting every pair that shares one bigram: a common phrase
-    would make that count grow with the square of the number of texts (and its memory too)."""
-    short = sorted({len(sk) for sk in sketches if 0 < len(sk) < _MIN_SHARED})
-    tables: dict[int, dict[tuple[str, ...], list[int]]] = {
-        k: defaultdict(list) for k in (*short, _MIN_SHARED)}
-    keys = [tuple(sorted(sk)) for sk in sketches]
-    for i, key in enumerate(keys):
-        for k, table in tables.items():
-            if k <= len(key):
-                for sub in combinations(key, k):
-                    table[sub].append(i)
-    pairs: set[tuple[int, int]] = set()
-    for ids in tables[_MIN_SHARED].values():  # both sketches long: a shared subset of 3
-        pairs.update(combinations(ids, 2))
-    for i, key in enumerate(keys):  # a short sketch: the other sketch holds all of it
-        if 0 < len(key) < _MIN_SHARED:
-            pairs.update((min(i, j), max(i, j)) for j in tables[len(key)][key] if j != i)
-    return sorted(pairs)
+    ``min(_MIN_SHARED, len(sketch i), len(sketch j))`` bigrams (``_candidate_frame``)."""
+    frame = _candidate_frame(sketches)
+    return list(zip(frame["i"].to_list(), frame["j"].to_list(), strict=True))
+
+
+def _candidate_frame(sketches: list[list[str]]) -> pl.DataFrame:
+    """``candidate_pairs`` as a frame (columns ``i``, ``j``; unique, sorted). Found through the
+    subsets of that size of each sketch, not by counting every pair that shares one bigram: a
+    common phrase would make that count grow with the square of the number of texts. A batch
+    written from the same phrases has millions of pairs sharing a subset of 3: they are made in
+    polars (each text with the texts after it in its subset's bucket); a sketch shorter than 3
+    is rare and looked up here."""
+    ids: dict[str, int] = {}
+    coded = [sorted(ids.setdefault(g, len(ids)) for g in sk) for sk in sketches]
+    base = len(ids) + 1
+    packed = base ** _MIN_SHARED <= _PACKED  # a subset of 3 as one number; else numbered by a join
+    by_len: dict[int, list[int]] = defaultdict(list)
+    for i, c in enumerate(coded):
+        if len(c) >= _MIN_SHARED:
+            by_len[len(c)].append(i)
+    subsets = [pl.DataFrame(schema={"a": pl.UInt64, "b": pl.UInt64, "c": pl.UInt64, "id": pl.UInt64})]
+    for n, texts in sorted(by_len.items()):
+        frame = pl.DataFrame({"id": texts, **{f"s{x}": [coded[i][x] for i in texts] for x in range(n)}},
+                             schema={"id": pl.UInt64, **{f"s{x}": pl.UInt64 for x in range(n)}})
+        subsets += [frame.select(a=f"s{x}", b=f"s{y}", c=f"s{z}", id="id")
+                    for x, y, z in combinations(range(n), _MIN_SHARED)]
+    table = pl.concat(subsets)
+    if packed:
+        table = table.select(k=(pl.col("a") * base + pl.col("b")) * base + pl.col("c"), id="id")
+    else:
+        keys = table.select("a", "b", "c").unique().with_row_index("k", offset=0)
+        table = table.join(keys, on=["a", "b", "c"]).select(pl.col("k").cast(pl.UInt64), "id")
+    table = table.filter(pl.len().over("k") > 1).sort("k", "id").with_row_index("p")
+    after = table.select(i="id", q=pl.int_ranges(pl.col("p") + 1, pl.col("p").max().over("k") + 1,
+                                                dtype=pl.UInt32)).explode("q").drop_nulls()
+    codes = [after["i"] * _PAIR + table["id"].gather(after["q"])]
+    short = sorted({len(c) for c in coded if 0 < len(c) < _MIN_SHARED})
+    if short:  # a short sketch pairs with every sketch that holds all of it
+        tables: dict[int, dict[tuple[int, ...], list[int]]] = {k: defaultdict(list) for k in short}
+        for i, c in enumerate(coded):
+            for k, tab in tables.items():
+                for sub in combinations(c, k):
+                    tab[sub].append(i)
+        codes.append(pl.Series([min(i, j) * _PAIR + max(i, j) for i, c in enumerate(coded)
+                                if 0 < len(c) < _MIN_SHARED for j in tables[len(c)][tuple(c)] if j != i],
+                               dtype=pl.UInt64))
+    code = pl.concat(codes).unique().sort()
+    return pl.DataFrame({"i": (code // _PAIR).cast(pl.UInt32), "j": (code % _PAIR).cast(pl.UInt32)})
+
+
+_PAIR = 1 << 32  # a pair (i, j) as one number i * _PAIR + j
+_PACKED = (1 << 64) - 1  # the largest number a subset of 3 sketch bigrams is packed into
+_WORDS = 32  # 64-bit words of exact membership per text in the prefilter (more elements: counted)
+_SLACK = 1e-6  # the prefilter's float comparisons keep a pair the exact test then decides
+
+
+class _Members:
+    """The elements (bigrams; or tokens, each occurrence its own element) each text shares with
+    some other text: the ``_WORDS * 64`` most frequent as bit words, the count of the rest
+    beside them, so that the size of the intersection of two texts (for tokens: of their
+    multisets) is bounded from above in polars, exact when every shared element has a bit."""
+
+    def __init__(self, lists: Sequence[Iterable[str]], *, repeats: bool):
+        code: dict[object, int] = {}
+        owner: list[int] = []
+        elements: list[int] = []
+        for t, x in enumerate(lists):
+            if repeats:  # the k-th "de" of a text is element ("de", k): min(k_a, k_b) of them are shared
+                seen: dict[str, int] = {}
+                keyed: list[object] = []
+                for e in x:
+                    k = seen[e] = seen.get(e, -1) + 1
+                    keyed.append((e, k) if k else e)
+            else:
+                keyed = list(x)
+            owner += [t] * len(keyed)
+            elements += [code.setdefault(e, len(code)) for e in keyed]
+        rows = pl.DataFrame({"t": owner, "e": elements}, schema={"t": pl.UInt32, "e": pl.UInt32})
+        keys = ["e"]
+        rows = rows.filter(pl.len().over(keys) > 1)  # an element of one text is never shared
+        bits = (rows.group_by(keys).agg(n=pl.len())
+                .sort(["n", *keys], descending=[True] + [False] * len(keys)).with_row_index("bit"))
+        rows = rows.join(bits.select(*keys, "bit"), on=keys)
+        n = len(lists)
+        known = rows.filter(pl.col("bit") < _WORDS * 64).group_by("t", word=pl.col("bit") // 64).agg(
+            v=pl.lit(2, dtype=pl.UInt64).pow(pl.col("bit") % 64).sum())
+        self.words = [pl.zeros(n, dtype=pl.UInt64, eager=True).scatter(w["t"], w["v"])
+                      for w in (known.filter(pl.col("word") == k)
+                                for k in range((min(bits.height, _WORDS * 64) + 63) // 64))]
+        rest = rows.filter(pl.col("bit") >= _WORDS * 64).group_by("t").len()
+        self.rest = pl.zeros(n, dtype=pl.UInt32, eager=True).scatter(rest["t"], rest["len"])
+
+    def shared_at_most(self, i: pl.Series, j: pl.Series) -> pl.Series:
+        total = _least(self.rest.gather(i), self.rest.gather(j))
+        for w in self.words:
+            total = total + (w.gather(i) & w.gather(j)).bitwise_count_ones()
+        return total
+
+
+def _least(a: pl.Series, b: pl.Series) -> pl.Series:
+    return a.zip_with(a <= b, b)
+
+
+def _maybe_near(rep_tokens: list[list[str]], grams: list[set[str]], sketches: list[list[str]],
+                similarity: float) -> list[tuple[int, int]]:
+    """The candidate pairs, in order, that the cheap upper bounds of ``group_texts`` may let
+    through (a superset of those that pass them, bounded in polars); the others cannot be
+    near-verbatim copies and are never looked at one by one."""
+    pairs = _candidate_frame(sketches)
+    i, j = pairs["i"], pairs["j"]
+
+    def keep(mask: pl.Series) -> None:
+        nonlocal i, j
+        i, j = i.filter(mask), j.filter(mask)
+
+    lengths = pl.Series([len(t) for t in rep_tokens], dtype=pl.Int64)
+    li, lj = lengths.gather(i), lengths.gather(j)
+    keep(2 * _least(li, lj) >= similarity * (li + lj) - _SLACK)
+    sizes = pl.Series([len(g) for g in grams], dtype=pl.Int64)
+    si, sj = sizes.gather(i), sizes.gather(j)
+    keep(2 * _Members(grams, repeats=False).shared_at_most(i, j).cast(pl.Int64)
+         >= _least(si, sj))
+    bags = _Members(rep_tokens, repeats=True)
+    keep(2 * bags.shared_at_most(i, j).cast(pl.Int64)
+         >= similarity * (lengths.gather(i) + lengths.gather(j)) - _SLACK)
+    return list(zip(i.to_list(), j.to_list(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -141,12 +261,13 @@ def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
     """Group the texts that are equal after normalising or near-verbatim copies of each other."""
     # pass 1: the batch's name lexicon (words some text capitalises inside a sentence)
     lexicon: set[str] = set()
-    for t in texts:
-        if t and t.strip():
-            tokens(t, found=lexicon)
+    first = {t: _masked(t, frozenset(), lexicon) for t in dict.fromkeys(texts) if t and t.strip()}
     names = frozenset(lexicon)
-    norm: list[str | None] = [None if not t or not t.strip() else " ".join(tokens(t, names))
-                              for t in texts]
+    # pass 2: a text none of whose words is in the lexicon is masked as in pass 1 (``_masked``);
+    # a text of punctuation alone has no words: it is as empty as an empty one
+    second = {t: " ".join(_join_particles(f if names.isdisjoint(f) else _masked(t, names, None)))
+              for t, f in first.items() if f}
+    norm: list[str | None] = [second.get(t) if t else None for t in texts]
     distinct: dict[str, int] = {}
     for n in norm:
         if n and n not in distinct:
@@ -169,10 +290,10 @@ def group_texts(texts: Sequence[str | None], similarity: float = 0.9) -> Groups:
     grams = [_bigrams(t) for t in rep_tokens]
     df: Counter[str] = Counter(g for gs in grams for g in gs)
     # a bigram no other text has cannot pair anything: it never enters a sketch
-    sketches = [sorted((g for g in gs if df[g] > 1), key=lambda g: (df[g], g))[:_SKETCH]
-                for gs in grams]
+    rank = {g: r for r, g in enumerate(sorted((g for g, n in df.items() if n > 1), key=lambda g: (df[g], g)))}
+    sketches = [sorted((g for g in gs if g in rank), key=rank.__getitem__)[:_SKETCH] for gs in grams]
     bags = [Counter(t) for t in rep_tokens]
-    for i, j in candidate_pairs(sketches):
+    for i, j in _maybe_near(rep_tokens, grams, sketches, similarity):
         if find(i) == find(j):
             continue
         a, b = rep_tokens[i], rep_tokens[j]
