@@ -262,6 +262,7 @@ class CsvLayout:
     sep: str
     names: list[str]
     body: int
+    header_inside: int  # separators inside the header's quoted names
 
 
 def csv_layout(path: Path, head: bytes, size: int, rename: Mapping[str, str] | None = None) -> CsvLayout | None:
@@ -282,9 +283,11 @@ def csv_layout(path: Path, head: bytes, size: int, rename: Mapping[str, str] | N
     if header_line.count('"') % 2:
         return None
     sep = sniff(header_line)
-    names = clean_header(_split_line(header_line, sep), str(path), rename)
+    raw = _split_line(header_line, sep)
+    names = clean_header(raw, str(path), rename)
     body = first_end + (2 if after[first_end:first_end + 2] == b"\r\n" else 1)
-    return CsvLayout(sep=sep, names=names, body=min(body, size))
+    return CsvLayout(sep=sep, names=names, body=min(body, size),
+                     header_inside=sum(name.count(sep) for name in raw))
 
 
 def _read_csv(path: Path, rename: Mapping[str, str] | None = None) -> pl.DataFrame:
@@ -312,18 +315,35 @@ def plain_csv(data: bytes, layout: CsvLayout, *, header: bool) -> pl.DataFrame |
         return None
     if data.startswith((b"\n", b"\r")):
         return None
+    # a carriage return alone ends a line for the record-by-record reader, not for polars
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None
     # with one column no separator count can tell a blank line (polars makes a row of it) from
     # a value; with more, the count below does, and a search for blank lines would cost as much
     # as reading the file again
     if len(names) == 1 and (b"\n\n" in data or b"\n\r\n" in data):
         return None
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    # a short row or a blank line is filled with nulls by polars: the separators tell (a quoted
-    # separator sends the file to the slow path)
-    if df.height != lines - header or data.count(sep.encode()) != (len(names) - 1) * lines:
+    # a quote spanning lines makes fewer rows than lines
+    if df.height != lines - header:
+        return None
+    # a short row or a blank line is filled with nulls by polars (a long row is an error): the
+    # separators tell. Those inside quoted values ("wel, maar later") are counted from the values
+    # polars read, so one cannot make up for a separator a short row lacks
+    inside = layout.header_inside if header else 0
+    if data.count(sep.encode()) != (len(names) - 1) * lines + inside + _separators_inside(df, sep):
         return None
     df.columns = names
     return df
+
+
+def _separators_inside(df: pl.DataFrame, sep: str) -> int:
+    """The separators inside the values of ``df`` (each one quoted in the file: unquoted, it
+    would have split the value)."""
+    if not df.width or not df.height:
+        return 0
+    return int(df.select(pl.sum_horizontal(pl.col(c).str.count_matches(sep, literal=True).sum()
+                                           for c in df.columns)).item() or 0)
 
 
 def _read_csv_slow(path: Path, data: bytes, rename: Mapping[str, str] | None = None) -> pl.DataFrame:
@@ -351,7 +371,7 @@ def _read_csv_slow(path: Path, data: bytes, rename: Mapping[str, str] | None = N
     while i < len(lines):
         line_no, record = i + 1, lines[i]
         i += 1
-        if not record.strip():
+        if not record.strip() and sep not in record:  # a blank line; a line of tabs is a record
             continue
         error = None
         if record.count('"') % 2:
