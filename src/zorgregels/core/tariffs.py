@@ -425,7 +425,28 @@ def volume_norm_factor(code: Code, frequency: str, unit: str) -> tuple[Fraction,
     """The decided intensity as a percentage of the code's norm for one unit of volume (and
     whether it still divides by the allocation period in days); None when there is no norm to
     compare with or the decided volume gives no figure. ``volume_norm_pct`` of one case and
-    the batch expression are both this factor, rounded half-up."""
+    the batch expression are both this factor, rounded half-up.
+
+    Worked out once per code, frequency and unit (a ``Code`` is frozen, so its factor never
+    changes): one case asks it every time, and its exact fractions cost more than the rest of
+    the derived facts together."""
+    key = (id(code), frequency, unit)
+    known = _FACTORS.get(key)
+    if known is not None and known[0] is code:  # the same code object, not one at a reused id
+        return known[1]
+    factor = _volume_norm_factor(code, frequency, unit)
+    if len(_FACTORS) >= _MAX_FACTORS:  # catalogues loaded one after another: start over
+        _FACTORS.clear()
+    _FACTORS[key] = (code, factor)  # the code is kept alive with its entry: its id stays its own
+    return factor
+
+
+#: ``volume_norm_factor`` by (id of the code, frequency, unit), with the code it was worked out for
+_FACTORS: dict[tuple[int, str, str], tuple[Code, tuple[Fraction, bool] | None]] = {}
+_MAX_FACTORS = 16_384
+
+
+def _volume_norm_factor(code: Code, frequency: str, unit: str) -> tuple[Fraction, bool] | None:
     norm = _norm_units(code)
     factor = decided_units_factor(code, frequency, unit)
     if norm is None or norm == 0 or factor is None:
