@@ -168,14 +168,16 @@ class CoreEngine:
         decision = self._decision(session, typed, derived, fact, issues, day)
         # the result hash covers the decision as evaluate --json prints it, without the receipt,
         # after masking every BSN-looking value (a BSN in a decision id, a message, a fact);
-        # the receipt completes the decision built just above (a copy would cost more than it)
-        result_json = decision.model_dump_json(exclude={"receipt"})
+        # the receipt completes the decision built just above (a copy would cost more than it).
+        # The JSON is taken as the UTF-8 bytes pydantic writes (``model_dump_json`` decodes
+        # them): the BSN test and the hash read bytes, so it is never decoded nor encoded again
+        result_json = _to_json(decision, exclude=_NO_RECEIPT)
         # the rules hash closes the JSON and is kept as it is (its hex may hold nine digits)
-        tail = f',"rules_hash":"{decision.rules_hash}"}}'
+        tail = f',"rules_hash":"{decision.rules_hash}"}}'.encode()
         if might_hold_bsn(result_json[:-len(tail)] if result_json.endswith(tail) else result_json):
             decision = Decision.model_validate(
                 mask_bsns_in(decision.model_dump(exclude={"receipt"}), keep=("rules_hash",)))
-            result_json = decision.model_dump_json(exclude={"receipt"})
+            result_json = _to_json(decision, exclude=_NO_RECEIPT)
         decision.receipt = self._sealer(day, raw, result_json)
         return decision
 
@@ -347,6 +349,9 @@ class _RulePlan:
 
 
 _ABSENT = object()
+#: ``Decision.model_dump_json`` without the decoding: the UTF-8 bytes pydantic writes
+_to_json = Decision.__pydantic_serializer__.to_json
+_NO_RECEIPT = {"receipt"}
 
 
 def _raw_text(value: Any) -> str:
