@@ -425,25 +425,19 @@ def volume_norm_factor(code: Code, frequency: str, unit: str) -> tuple[Fraction,
     """The decided intensity as a percentage of the code's norm for one unit of volume (and
     whether it still divides by the allocation period in days); None when there is no norm to
     compare with or the decided volume gives no figure. ``volume_norm_pct`` of one case and
-    the batch expression are both this factor, rounded half-up.
-
-    Worked out once per code, frequency and unit (a ``Code`` is frozen, so its factor never
-    changes): one case asks it every time, and its exact fractions cost more than the rest of
-    the derived facts together."""
+    the batch expression are both this factor, rounded half-up. Worked out once per (frozen)
+    code, frequency and unit: its exact fractions cost a case more than its other facts."""
     key = (id(code), frequency, unit)
     known = _FACTORS.get(key)
-    if known is not None and known[0] is code:  # the same code object, not one at a reused id
+    if known is not None and known[0] is code:  # kept with its code: never a reused id
         return known[1]
-    factor = _volume_norm_factor(code, frequency, unit)
-    if len(_FACTORS) >= _MAX_FACTORS:  # catalogues loaded one after another: start over
+    if len(_FACTORS) >= 16_384:  # catalogues loaded one after another: start over
         _FACTORS.clear()
-    _FACTORS[key] = (code, factor)  # the code is kept alive with its entry: its id stays its own
-    return factor
+    factor = _FACTORS[key] = (code, _volume_norm_factor(code, frequency, unit))
+    return factor[1]
 
 
-#: ``volume_norm_factor`` by (id of the code, frequency, unit), with the code it was worked out for
 _FACTORS: dict[tuple[int, str, str], tuple[Code, tuple[Fraction, bool] | None]] = {}
-_MAX_FACTORS = 16_384
 
 
 def _volume_norm_factor(code: Code, frequency: str, unit: str) -> tuple[Fraction, bool] | None:
