@@ -20,7 +20,7 @@ from zorgregels.catalogue.model import Code
 from zorgregels.core.advice import ADVICE_DERIVATIONS, depends_on, judges_advice
 from zorgregels.core.columnar import ColumnarEvaluator
 from zorgregels.core.durable import DurableRuntime, Session, applies_key, row_key, rule_key
-from zorgregels.core.facts import derive, read_record, reference_date, to_fact
+from zorgregels.core.facts import Parsed, derive, read_record, reference_date, to_fact
 from zorgregels.core.findings import (
     INVALID_VALUE,
     MISSING_INPUTS,
@@ -80,6 +80,7 @@ class CoreEngine:
         # what every case reads of the catalogue, fixed once: its vocabulary, the durable key of
         # each table row, and each rule with its key, kind and what its trace step shows
         self._vocabulary = catalogue.vocabulary()
+        self._read_memo: Parsed = {}  # read_record's texts, read with this vocabulary
         self._row_keys = {s.index: [(applies_key(s.index, ti), [(row_key(s.index, ti, r.index), r.index)
                                                                 for r in t.rows])
                                     for ti, t in enumerate(s.tables)] for s in self.compiled.stages}
@@ -157,7 +158,7 @@ class CoreEngine:
         if odd:
             raise InputError(f"een casus heeft tekst als veldnamen, niet {odd[0]!r}")
         day = reference_date(as_of) if as_of is not None else None
-        typed, issues, _extra = read_record(raw, self._vocabulary)
+        typed, issues, _extra = read_record(raw, self._vocabulary, self._read_memo)
         if day is None:
             day = typed.get("decision_date")
             if day is None:
