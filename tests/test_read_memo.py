@@ -38,4 +38,12 @@ def test_read_with_a_memo_reads_as_without(records: list[dict[str, Any]]) -> Non
             for v in typed.values():  # a list the caller gets is its own, not the memo's
                 if isinstance(v, list):
                     v.append("veranderd")
-    assert bool(memo) == any(records)  # the texts were remembered
+    # every text remembered, but for free text (a code is only stripped)
+    assert set(memo) == {(k, v) for raw in records for k, v in raw.items() if k != "code"}
+
+
+def test_a_memo_keeps_no_free_text() -> None:
+    memo: Parsed = {}
+    read_record({"bsn": "123456782", "dossier_note": "bsn 111222333", "decision_id": "B-1",
+                 "code": "45B10", "unit": "4"}, VOCABULARY, memo)
+    assert list(memo) == [("unit", "4")]

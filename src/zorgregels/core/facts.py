@@ -177,7 +177,8 @@ def read_record(raw: Mapping[str, Any], vocabulary: Mapping[str, set[str]] | Non
     ``vocabulary`` narrows fields to a catalogue's ids (its domains): a list with an unknown
     item is a bad value as a whole, so a typo never silently drops a domain. ``memo``: what
     earlier records read with the same vocabulary found for a text (as ``parse_distinct``'s,
-    but of typed values): a code, a date or a unit reads the same in every case.
+    but of typed values): a code, a date or a unit reads the same in every case. Free text (a
+    note, an id, a BSN) is only stripped: never kept in a memo.
     """
     typed: dict[str, Any] = {}
     issues: list[InputIssue] = []
@@ -186,10 +187,11 @@ def read_record(raw: Mapping[str, Any], vocabulary: Mapping[str, set[str]] | Non
         if key not in FIELDS or FIELDS[key].derived:
             extra[key] = value
             continue
-        known = memo.get((key, value)) if memo is not None and type(value) is str else None
+        kept = memo is not None and type(value) is str and key in _PARSED_TEXT
+        known = memo.get((key, value)) if memo is not None and kept else None
         if known is None:
             known = _read_value(key, value, vocabulary)
-            if memo is not None and type(value) is str:
+            if memo is not None and kept:
                 if len(memo) >= _MAX_MEMO:
                     memo.clear()
                 memo[(key, value)] = known
@@ -248,6 +250,10 @@ def _stripped(col: pl.Expr) -> pl.Expr:
 def _free_text(name: str) -> bool:
     f = FIELDS[name]
     return f.type == "str" and not f.values
+
+
+#: the input fields whose text is parsed (no free text): what a ``read_record`` memo keeps
+_PARSED_TEXT = frozenset(n for n, f in FIELDS.items() if not f.derived and not _free_text(n))
 
 
 
