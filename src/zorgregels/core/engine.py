@@ -20,7 +20,7 @@ from zorgregels.catalogue.model import Code
 from zorgregels.core.advice import ADVICE_DERIVATIONS, depends_on, judges_advice
 from zorgregels.core.columnar import ColumnarEvaluator
 from zorgregels.core.durable import DurableRuntime, Session, applies_key, row_key, rule_key
-from zorgregels.core.facts import derive, read_record, reference_date, to_fact
+from zorgregels.core.facts import Parsed, derive, read_record, reference_date, to_fact
 from zorgregels.core.findings import (
     INVALID_VALUE,
     MISSING_INPUTS,
@@ -48,8 +48,6 @@ from zorgregels.core.results import (
     NO_ADVICE,
     Decision,
     Finding,
-    NotEvaluable,
-    TraceStep,
 )
 from zorgregels.core.semantics import INPUT_BASIS, apply_stage, missing_inputs, resolve_table
 from zorgregels.core.tariffs import three_months
@@ -82,6 +80,7 @@ class CoreEngine:
         # what every case reads of the catalogue, fixed once: its vocabulary, the durable key of
         # each table row, and each rule with its key, kind and what its trace step shows
         self._vocabulary = catalogue.vocabulary()
+        self._read_memo: Parsed = {}  # read_record's texts, read with this vocabulary
         self._row_keys = {s.index: [(applies_key(s.index, ti), [(row_key(s.index, ti, r.index), r.index)
                                                                 for r in t.rows])
                                     for ti, t in enumerate(s.tables)] for s in self.compiled.stages}
@@ -159,7 +158,7 @@ class CoreEngine:
         if odd:
             raise InputError(f"een casus heeft tekst als veldnamen, niet {odd[0]!r}")
         day = reference_date(as_of) if as_of is not None else None
-        typed, issues, _extra = read_record(raw, self._vocabulary)
+        typed, issues, _extra = read_record(raw, self._vocabulary, self._read_memo)
         if day is None:
             day = typed.get("decision_date")
             if day is None:
@@ -170,14 +169,16 @@ class CoreEngine:
         decision = self._decision(session, typed, derived, fact, issues, day)
         # the result hash covers the decision as evaluate --json prints it, without the receipt,
         # after masking every BSN-looking value (a BSN in a decision id, a message, a fact);
-        # the receipt completes the decision built just above (a copy would cost more than it)
-        result_json = decision.model_dump_json(exclude={"receipt"})
+        # the receipt completes the decision built just above (a copy would cost more than it).
+        # The JSON is taken as the UTF-8 bytes pydantic writes (``model_dump_json`` decodes
+        # them): the BSN test and the hash read bytes, so it is never decoded nor encoded again
+        result_json = _to_json(decision, exclude=_NO_RECEIPT)
         # the rules hash closes the JSON and is kept as it is (its hex may hold nine digits)
-        tail = f',"rules_hash":"{decision.rules_hash}"}}'
+        tail = f',"rules_hash":"{decision.rules_hash}"}}'.encode()
         if might_hold_bsn(result_json[:-len(tail)] if result_json.endswith(tail) else result_json):
             decision = Decision.model_validate(
                 mask_bsns_in(decision.model_dump(exclude={"receipt"}), keep=("rules_hash",)))
-            result_json = decision.model_dump_json(exclude={"receipt"})
+            result_json = _to_json(decision, exclude=_NO_RECEIPT)
         decision.receipt = self._sealer(day, raw, result_json)
         return decision
 
@@ -185,7 +186,9 @@ class CoreEngine:
                   fact: dict[str, Any], issues: list[Any], as_of: dt.date) -> Decision:
         last = len(self.compiled.stages) - 1
         final = session.facts[last]
-        trace: list[TraceStep] = []
+        # the trace and the notes are plain dicts, validated once with the whole decision
+        # (``Decision.model_validate``): a model per step cost a Python ``__init__`` each
+        trace: list[dict[str, Any]] = []
         findings: list[Finding] = []
         decision_id = typed.get("decision_id")
         # every fact as a person reads it, once: a stage only adds facts, so a value the trace
@@ -199,28 +202,28 @@ class CoreEngine:
             findings.append(INVALID_VALUE.finding(
                 message=invalid_value_message(issue.field, issue.message), basis=INPUT_BASIS,
                 actual=_raw_text(issue.value), decision_id=decision_id))
-            trace.append(TraceStep(stage=0, kind="input", id=INVALID_VALUE.rule, status="fired",
-                                   values={issue.field: _raw_text(issue.value)}, message=issue.message,
-                                   basis=INPUT_BASIS))
+            trace.append({"stage": 0, "kind": "input", "id": INVALID_VALUE.rule, "status": "fired",
+                          "values": {issue.field: _raw_text(issue.value)}, "message": issue.message,
+                          "basis": INPUT_BASIS})
         if derived:
-            trace.append(TraceStep(
-                stage=0, kind="derive", id="engine.derived_facts", status="derived",
-                name="afgeleide feiten (leeftijd, termijnen, catalogusgegevens van de code)",
-                outputs={k: show(k, fact[k]) for k in derived if k in fact},  # the fact form, once
-                basis="domain.md §4-§5; Jeugdwet art. 1.1 (leeftijd)"))
+            trace.append({
+                "stage": 0, "kind": "derive", "id": "engine.derived_facts", "status": "derived",
+                "name": "afgeleide feiten (leeftijd, termijnen, catalogusgegevens van de code)",
+                "outputs": {k: show(k, fact[k]) for k in derived if k in fact},  # the fact form, once
+                "basis": "domain.md §4-§5; Jeugdwet art. 1.1 (leeftijd)"})
 
         results = session.memo.get("tables", [])
         for res in results:
             t = res.table
-            step = TraceStep(
-                stage=res.stage, kind="table", id=t.id, name=t.name, status=res.status,
-                rows=[r + 1 for r in res.rows],
-                values={k: show(k, v) for k, v in res.values.items()},
-                outputs={k: show(k, v) for k, v in res.outputs.items()},
-                basis=t.basis, source=f"{t.source.file}:{t.source.line}")
+            step: dict[str, Any] = {
+                "stage": res.stage, "kind": "table", "id": t.id, "name": t.name, "status": res.status,
+                "rows": [r + 1 for r in res.rows],
+                "values": {k: show(k, v) for k, v in res.values.items()},
+                "outputs": {k: show(k, v) for k, v in res.outputs.items()},
+                "basis": t.basis, "source": f"{t.source.file}:{t.source.line}"}
             if res.rows and res.status in ("applied", "given"):
                 notes = [t.rows[r].note for r in res.rows if t.rows[r].note]
-                step.message = "; ".join(n for n in notes if n) or None
+                step["message"] = "; ".join(n for n in notes if n) or None
             trace.append(step)
             if res.status == "no_rule_matched":
                 findings.append(table_gap(t).finding(
@@ -234,11 +237,11 @@ class CoreEngine:
                 message=missing_message(missing), basis=INPUT_BASIS, decision_id=decision_id))
 
         if final.get("on_advice"):
-            trace.append(TraceStep(
-                stage=last, kind="derive", id=ADVICE_STEP, status="derived",
-                name="het advies als te toetsen code (een zorgvraag heeft geen besloten code)",
-                outputs={k: shown[k] for k in self._advice_facts if k in final},
-                basis="Awb art. 3:2 (zorgvuldige voorbereiding: het advies wordt aan dezelfde regels getoetst als een besluit)"))
+            trace.append({
+                "stage": last, "kind": "derive", "id": ADVICE_STEP, "status": "derived",
+                "name": "het advies als te toetsen code (een zorgvraag heeft geen besloten code)",
+                "outputs": {k: shown[k] for k in self._advice_facts if k in final},
+                "basis": "Awb art. 3:2 (zorgvuldige voorbereiding: het advies wordt aan dezelfde regels getoetst als een besluit)"})
 
         fired = set(session.hits.get(last, []))
         lacked: list[tuple[CompiledRule, list[str]]] = []
@@ -252,14 +255,14 @@ class CoreEngine:
                     expected=shown.get(rule.expected) if rule.expected else None,
                     actual=shown.get(rule.actual) if rule.actual else None,
                     decision_id=decision_id))
-                trace.append(TraceStep(
-                    stage=last, kind="rule", id=rule.id, status="fired", name=rule.check,
-                    values={f: shown.get(f) for f in plan.reads},
-                    basis=rule.basis, source=plan.source, message=message))
+                trace.append({
+                    "stage": last, "kind": "rule", "id": rule.id, "status": "fired", "name": rule.check,
+                    "values": {f: shown.get(f) for f in plan.reads},
+                    "basis": rule.basis, "source": plan.source, "message": message})
             elif not present >= plan.requires:
                 lacked.append((rule, [f for f in rule.requires if f not in final]))
         depends: list[str] = []
-        not_evaluable: list[NotEvaluable] = []
+        not_evaluable: list[dict[str, Any]] = []
         care_question = "code" not in typed  # the rules of a decision do not apply to it
         no_advice = "on_advice" not in final
         reasons: dict[tuple[str, ...], str] = {}  # rules often lack the same facts
@@ -277,8 +280,8 @@ class CoreEngine:
                     else:
                         reason = NO_ADVICE if not rest else NEEDS_DECISION
                     reasons[key] = reason
-            not_evaluable.append(NotEvaluable(rule=rule.id, check=rule.check, missing=lacking,
-                                              reason=reason))
+            not_evaluable.append({"rule": rule.id, "check": rule.check, "missing": lacking,
+                                  "reason": reason})
 
         outcome = outcome_of({"missing": bool(missing),
                               "conflict": any(r.status == "conflict" for r in results),
@@ -292,25 +295,25 @@ class CoreEngine:
         if code is not None:
             t = self.catalogue.tariff_on(code.id, as_of)
             tariff_3m, hours_3m = self._figures(code, t.amount if t else None)
-        return Decision(
-            outcome=outcome,
-            as_of=as_of.isoformat(),
-            codes=list(final.get("allowed_codes", [])),
-            code=advised,
-            code_name=code.name if code else None,
-            level=level,
-            level_name=self.catalogue.ladder[level].name if level in self.catalogue.ladder else None,
-            perceel=code.perceel if code else final.get("advised_perceel"),
-            tariff_3m=tariff_3m,
-            hours_3m=hours_3m,
-            findings=findings,
-            missing=missing,
-            not_evaluable=not_evaluable,
-            depends_on=depends,
-            facts={k: v for k, v in shown.items() if k != "bsn"},
-            trace=trace,
-            rules_hash=self.rules_hash,
-        )
+        return Decision.model_validate({
+            "outcome": outcome,
+            "as_of": as_of.isoformat(),
+            "codes": list(final.get("allowed_codes", [])),
+            "code": advised,
+            "code_name": code.name if code else None,
+            "level": level,
+            "level_name": self.catalogue.ladder[level].name if level in self.catalogue.ladder else None,
+            "perceel": code.perceel if code else final.get("advised_perceel"),
+            "tariff_3m": tariff_3m,
+            "hours_3m": hours_3m,
+            "findings": findings,
+            "missing": missing,
+            "not_evaluable": not_evaluable,
+            "depends_on": depends,
+            "facts": {k: v for k, v in shown.items() if k != "bsn"},
+            "trace": trace,
+            "rules_hash": self.rules_hash,
+        })
 
 
     def _figures(self, code: Code, amount: Decimal | None) -> tuple[str | None, str | None]:
@@ -347,6 +350,9 @@ class _RulePlan:
 
 
 _ABSENT = object()
+#: ``Decision.model_dump_json`` without the decoding: the UTF-8 bytes pydantic writes
+_to_json = Decision.__pydantic_serializer__.to_json
+_NO_RECEIPT = {"receipt"}
 
 
 def _raw_text(value: Any) -> str:

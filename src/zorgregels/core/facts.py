@@ -163,12 +163,22 @@ def check_vocabulary(name: str, parsed: Any, vocabulary: Mapping[str, set[str]] 
         raise ValueError(f"onbekend: {', '.join(unknown)} (bekend: {', '.join(sorted(allowed))})")
 
 
+#: what ``parse_distinct`` found for a text of a field: (True, fact value or None) or (False, reason);
+#: ``read_record``'s memo: (True, typed value or None) or (False, reason)
+Parsed = dict[tuple[str, str], tuple[bool, Any]]
+#: the most texts a ``read_record`` memo keeps (then it starts over)
+_MAX_MEMO = 65_536
+
+
 def read_record(raw: Mapping[str, Any], vocabulary: Mapping[str, set[str]] | None = None,
-                ) -> tuple[dict[str, Any], list[InputIssue], dict[str, Any]]:
+                memo: Parsed | None = None) -> tuple[dict[str, Any], list[InputIssue], dict[str, Any]]:
     """Typed values of the known input fields, an issue per bad value, and the extra columns.
 
     ``vocabulary`` narrows fields to a catalogue's ids (its domains): a list with an unknown
-    item is a bad value as a whole, so a typo never silently drops a domain.
+    item is a bad value as a whole, so a typo never silently drops a domain. ``memo``: what
+    earlier records read with the same vocabulary found for a text (as ``parse_distinct``'s,
+    but of typed values): a code, a date or a unit reads the same in every case. Free text (a
+    note, an id, a BSN) is only stripped: never kept in a memo.
     """
     typed: dict[str, Any] = {}
     issues: list[InputIssue] = []
@@ -177,20 +187,34 @@ def read_record(raw: Mapping[str, Any], vocabulary: Mapping[str, set[str]] | Non
         if key not in FIELDS or FIELDS[key].derived:
             extra[key] = value
             continue
-        try:
-            parsed = parse_value(key, value)
-            check_vocabulary(key, parsed, vocabulary)
-        except ValueError as exc:
-            issues.append(InputIssue(key, value, str(exc)))
-            continue
-        if parsed is not None:
-            typed[key] = parsed
+        kept = memo is not None and type(value) is str and key in _PARSED_TEXT
+        known = memo.get((key, value)) if memo is not None and kept else None
+        if known is None:
+            known = _read_value(key, value, vocabulary)
+            if memo is not None and kept:
+                if len(memo) >= _MAX_MEMO:
+                    memo.clear()
+                memo[(key, value)] = known
+        ok, parsed = known
+        if not ok:
+            issues.append(InputIssue(key, value, parsed))
+        elif parsed is not None:
+            typed[key] = list(parsed) if type(parsed) is list else parsed  # never the memo's list
     bad = {i.field for i in issues}
     for name in INPUT_FIELDS:
         f = FIELDS[name]
         if f.default is not None and name not in typed and name not in bad:
             typed[name] = f.default
     return typed, issues, extra
+
+
+def _read_value(name: str, value: Any, vocabulary: Mapping[str, set[str]] | None) -> tuple[bool, Any]:
+    try:
+        parsed = parse_value(name, value)
+        check_vocabulary(name, parsed, vocabulary)
+    except ValueError as exc:
+        return False, str(exc)
+    return True, parsed
 
 
 @dataclass(frozen=True)
@@ -228,8 +252,10 @@ def _free_text(name: str) -> bool:
     return f.type == "str" and not f.values
 
 
-#: what ``parse_distinct`` found for a text of a field: (True, fact value or None) or (False, reason)
-Parsed = dict[tuple[str, str], tuple[bool, Any]]
+#: the input fields whose text is parsed (no free text): what a ``read_record`` memo keeps
+_PARSED_TEXT = frozenset(n for n, f in FIELDS.items() if not f.derived and not _free_text(n))
+
+
 
 
 def parse_distinct(name: str, distinct: list[str], vocabulary: Mapping[str, set[str]] | None = None,

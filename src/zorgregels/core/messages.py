@@ -22,7 +22,7 @@ import polars as pl
 
 from zorgregels.catalogue.compile import CompiledTable
 from zorgregels.catalogue.conditions import from_fact_value
-from zorgregels.catalogue.fields import FIELDS, SCALE
+from zorgregels.catalogue.fields import FIELDS, SCALE, Field
 from zorgregels.catalogue.templates import PLACEHOLDER, Part, Piece, Slot, Text, parse
 from zorgregels.core import nl
 from zorgregels.core.exprs import as_date, iso_date
@@ -50,15 +50,40 @@ def display(name: str, value: Any) -> Any:
 
 
 def display_all(fact: Mapping[str, Any]) -> dict[str, Any]:
-    """``display`` of every value of a fact, by name (one pass, no call per plain value)."""
+    """``display`` of every value of a fact, by name (one pass, no call per plain value; a
+    date's or an amount's display form is worked out once per value: ``_shown_as``)."""
     otherwise = _SHOWN_OTHERWISE
-    return {k: v if (f := otherwise.get(k)) is None else from_fact_value(f, v)
-            for k, v in fact.items()}
+    known = _SHOWN_AS
+    out: dict[str, Any] = {}
+    for k, v in fact.items():
+        f = otherwise.get(k)
+        if f is None:
+            out[k] = v
+        elif type(v) is int:  # an ordinal or a scaled amount (never a bool: ``type`` is exact)
+            shown = known.get((f.type, v))
+            out[k] = shown if shown is not None else _shown_as(f, v)
+        else:
+            out[k] = from_fact_value(f, v)
+    return out
+
+
+def _shown_as(f: Field, value: int) -> Any:
+    """``from_fact_value`` of an ordinal or a scaled amount, remembered by the field's type and
+    the value (a date or an amount reads the same in every case; the Decimal arithmetic of an
+    amount costs more than the lookup)."""
+    shown = from_fact_value(f, value)
+    if len(_SHOWN_AS) >= _MAX_SHOWN:  # a batch of distinct values: start over
+        _SHOWN_AS.clear()
+    _SHOWN_AS[(f.type, value)] = shown
+    return shown
 
 
 #: the fields whose fact form reads otherwise (``from_fact_value``: dates and amounts); every
 #: other value reads as it is
 _SHOWN_OTHERWISE = {n: f for n, f in FIELDS.items() if f.type in ("date", "money", "decimal")}
+#: ``from_fact_value`` by (field type, fact value) for the ints of ``_SHOWN_OTHERWISE``'s fields
+_SHOWN_AS: dict[tuple[str, int], Any] = {}
+_MAX_SHOWN = 65_536
 
 
 def dutch(name: str, value: Any) -> Any:

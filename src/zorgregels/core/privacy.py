@@ -42,11 +42,13 @@ _DIGITS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
 _NINE_DIGITS = b"0" * 9
 
 
-def might_hold_bsn(text: str) -> bool:
-    """False when ``text`` certainly holds no BSN (no nine consecutive ASCII digits): the cheap
-    test before ``mask_bsns_in`` walks a document. Done in C in two linear passes (translate,
-    find), several times faster than a regular expression over a decision's JSON."""
-    return _NINE_DIGITS in text.encode("utf-8", "surrogatepass").translate(_DIGITS)
+def might_hold_bsn(text: str | bytes) -> bool:
+    """False when ``text`` (or its UTF-8 bytes) certainly holds no BSN (no nine consecutive
+    ASCII digits): the cheap test before ``mask_bsns_in`` walks a document. Done in C in two
+    linear passes (translate, find), several times faster than a regular expression over a
+    decision's JSON."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    return _NINE_DIGITS in data.translate(_DIGITS)
 
 
 def _mask_run(m: re.Match[str]) -> str:

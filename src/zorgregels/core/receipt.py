@@ -45,8 +45,9 @@ def canonical_json(value: Any) -> str:
     return _CANONICAL.encode(value)
 
 
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def sha256(text: str | bytes) -> str:
+    """The hex sha256 of ``text`` as UTF-8 (bytes are taken as that UTF-8 already)."""
+    return hashlib.sha256(text if isinstance(text, bytes) else text.encode("utf-8")).hexdigest()
 
 
 def _left_out(key: str) -> bool:
@@ -187,9 +188,10 @@ def seal(kind: type[R], versions: Versions, **fields: str | int | None) -> R:
 
 
 def decision_receipt(versions: Versions, rules_hash: str, as_of: dt.date,
-                     case: Mapping[str, Any], result_json: str) -> Receipt:
+                     case: Mapping[str, Any], result_json: str | bytes) -> Receipt:
     """The receipt of one case: ``case`` as given; ``result_json`` the decision without its
-    receipt as compact JSON in field order (``Decision.model_dump_json(exclude={"receipt"})``)."""
+    receipt as compact JSON in field order (``Decision.model_dump_json(exclude={"receipt"})``,
+    or its UTF-8 bytes as pydantic writes them)."""
     return DecisionSealer(versions, rules_hash)(as_of, case, result_json)
 
 
@@ -222,7 +224,7 @@ class DecisionSealer:
         self._pieces = pieces
         self._order = [k for k in keys if k in _PER_CASE]
 
-    def __call__(self, as_of: dt.date, case: Mapping[str, Any], result_json: str) -> Receipt:
+    def __call__(self, as_of: dt.date, case: Mapping[str, Any], result_json: str | bytes) -> Receipt:
         values = {"as_of": as_of.isoformat(), "input_hash": record_hash(case),
                   "result_hash": sha256(result_json)}
         pieces = self._pieces

@@ -425,7 +425,22 @@ def volume_norm_factor(code: Code, frequency: str, unit: str) -> tuple[Fraction,
     """The decided intensity as a percentage of the code's norm for one unit of volume (and
     whether it still divides by the allocation period in days); None when there is no norm to
     compare with or the decided volume gives no figure. ``volume_norm_pct`` of one case and
-    the batch expression are both this factor, rounded half-up."""
+    the batch expression are both this factor, rounded half-up. Worked out once per (frozen)
+    code, frequency and unit: its exact fractions cost a case more than its other facts."""
+    key = (id(code), frequency, unit)
+    known = _FACTORS.get(key)
+    if known is not None and known[0] is code:  # kept with its code: never a reused id
+        return known[1]
+    if len(_FACTORS) >= 16_384:  # catalogues loaded one after another: start over
+        _FACTORS.clear()
+    factor = _FACTORS[key] = (code, _volume_norm_factor(code, frequency, unit))
+    return factor[1]
+
+
+_FACTORS: dict[tuple[int, str, str], tuple[Code, tuple[Fraction, bool] | None]] = {}
+
+
+def _volume_norm_factor(code: Code, frequency: str, unit: str) -> tuple[Fraction, bool] | None:
     norm = _norm_units(code)
     factor = decided_units_factor(code, frequency, unit)
     if norm is None or norm == 0 or factor is None:
