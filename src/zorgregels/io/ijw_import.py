@@ -410,7 +410,7 @@ def _messages(files: list[Path]) -> int:
     """About how many messages ``files`` hold (an archive by its size)."""
     n = 0
     for f in files:
-        if f.suffix.lower() == ".zip":
+        if str(f)[-4:].lower() == ".zip":
             try:
                 n += f.stat().st_size // ZIP_BYTES_PER_MESSAGE
             except OSError:
@@ -425,8 +425,11 @@ def plan(files: list[Path], workers: int) -> list[list[Piece]]:
     large archive in one slice per worker (a worker opens an archive's directory once)."""
     pieces: list[Piece] = []
     for f in files:
-        big = f.suffix.lower() == ".zip" and _messages([f]) >= POOL_MIN_MESSAGES // 2
-        pieces += [(str(f), k, workers) for k in range(workers)] if big else [(str(f), 0, 1)]
+        name = str(f)
+        if name[-4:].lower() == ".zip" and _messages([f]) >= POOL_MIN_MESSAGES // 2:
+            pieces += [(name, k, workers) for k in range(workers)]
+        else:
+            pieces.append((name, 0, 1))
     size = max(1, -(-len(pieces) // (workers * PARTS_PER_WORKER)))
     parts: list[list[Piece]] = []
     for piece in pieces:
