@@ -4,8 +4,9 @@
 
 Generates --products products (seeded) in JW301/JW315 messages of --per-message products each,
 written both as a folder of .xml files and as one .zip archive, and prints, for each, the medians
-of --runs fresh processes of ``readers.read_decisions``: wall and CPU seconds, products/s and peak
-memory (``benchlib.peak_mb``), beside the floor measured in the same run (ElementTree parses every
+of --runs fresh processes of ``readers.read_decisions``: wall and CPU seconds (with the CPU of the
+import's worker processes), products/s and peak memory (``benchlib.peak_mb``; the largest worker's
+peak beside it), beside the floor measured in the same run (ElementTree parses every
 message, nothing else) and the machine's load. ``--keep DIR`` keeps (and reuses) the messages.
 """
 
@@ -22,10 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib  # noqa: E402
 
 CHILD = """
-import json, sys, time
+import json, os, resource, sys, time
 sys.path.insert(0, sys.argv[3])
 import benchlib
-t0, c0 = time.perf_counter(), benchlib.cpu_seconds()
+def cpu():  # this process and its workers (the pool's processes are waited for when it ends)
+    t = os.times()
+    return benchlib.cpu_seconds() + t.children_user + t.children_system
+t0, c0 = time.perf_counter(), cpu()
 if sys.argv[1] == "work":
     from zorgregels.io.readers import read_decisions
     df = read_decisions([sys.argv[2]])
@@ -42,8 +46,8 @@ else:  # the floor: every message parsed by ElementTree, nothing else
     else:
         for f in sorted(p.rglob("*.xml")):
             n += len(ET.fromstring(f.read_bytes()))
-print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": benchlib.cpu_seconds() - c0,
-                  "peak_mb": benchlib.peak_mb(), "rows": n}))
+print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": cpu() - c0, "peak_mb": benchlib.peak_mb(),
+                  "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, "rows": n}))
 """
 
 BASE = "http://www.istandaarden.nl/ijw/3_2/basisschema/schema"
@@ -121,6 +125,7 @@ def main() -> None:
             print(f"{label:6s}: {n_msgs * a.per_message / med:,.0f} products/s, "
                   f"{benchlib.median(work, 'cpu') / (n_msgs * a.per_message) * 1e6:.0f} us CPU per product")
             print("  " + benchlib.floor_line(f"iJw import ({label})", work, floor))
+            print(f"  largest worker's peak {benchlib.median(work, 'worker_peak_mb'):,.0f} MB (0: read in one process)")
         print(benchlib.load())
 
 

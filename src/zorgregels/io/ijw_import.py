@@ -35,6 +35,7 @@ import polars as pl
 
 from zorgregels.diagnostics import InputError
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
+from zorgregels.io.ijw_pool import cores, map_parts
 
 BASE_NS = "http://www.istandaarden.nl/ijw/3_2/basisschema/schema"
 _NS_RE = re.compile(r"^\{http://www\.istandaarden\.nl/ijw/(\d+_\d+)/(jw\d{3})/schema\}Bericht$")
@@ -301,18 +302,24 @@ def _product(prod: ET.Element, msg: str, ns: dict[str, str]) -> dict[str, Any]:
     return row
 
 
-def _zip_rows(data: bytes | Path, source: str, depth: int = 1) -> Iterator[dict[str, Any]]:
+def _zip_rows(data: bytes | Path, source: str, depth: int = 1, part: tuple[int, int] = (0, 1)
+              ) -> Iterator[dict[str, Any]]:
+    """The rows of an archive; of its ``part = (k, n)``: the k-th of n equal slices of its sorted
+    members (the archive's own error row comes with slice 0)."""
+    k, n = part
     try:
         zf = zipfile.ZipFile(data if isinstance(data, Path) else io.BytesIO(data))
     except (zipfile.BadZipFile, OSError) as exc:
-        yield _error_row(source, f"{source}: geen leesbaar zip-archief ({exc})")
+        if k == 0:
+            yield _error_row(source, f"{source}: geen leesbaar zip-archief ({exc})")
         return
     with zf:
         members = sorted((i for i in zf.infolist() if not i.is_dir()), key=lambda i: i.filename)
         if not members:
-            yield _error_row(source, f"{source}: leeg zip-archief, geen berichten")
+            if k == 0:
+                yield _error_row(source, f"{source}: leeg zip-archief, geen berichten")
             return
-        for info in members:
+        for info in members[len(members) * k // n:len(members) * (k + 1) // n]:
             name = f"{source}!{info.filename}"
             suffix = Path(info.filename).suffix.lower()
             if suffix not in (".xml", ".zip"):
@@ -351,24 +358,101 @@ def iter_rows(path: Path) -> Iterator[dict[str, Any]]:
         yield from _zip_rows(path, str(path))
         return
     if suffix == ".xml":
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{path}: niet te lezen ({exc.strerror})") from None
-        yield from parse_message(data, str(path))
+        yield from _file_rows(str(path))
         return
     raise InputError(f"{path}: geen iJw-bericht (.xml) of zip-archief")
 
 
+def _file_rows(path: str) -> list[dict[str, Any]]:
+    """The rows of the message in the ``.xml`` file ``path``."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise InputError(f"{path}: niet te lezen ({exc.strerror})") from None
+    return parse_message(data, path)
+
+
 def read_ijw(path: str | Path) -> pl.DataFrame:
     """One ``.xml`` message or ``.zip`` archive as the text-column decision table."""
-    return _frame(iter_rows(Path(path)))
+    return read_many([path])
 
 
 def read_many(paths: Iterable[str | Path]) -> pl.DataFrame:
     """Many messages and archives as one table (one frame instead of one per file: a folder of
-    a year's messages holds tens of thousands of small files)."""
-    return _frame(row for p in paths for row in iter_rows(Path(p)))
+    a year's messages holds tens of thousands of small files). From ``POOL_MIN_MESSAGES`` on,
+    the messages are read by a pool of processes (``ijw_pool``), with the same rows in the
+    same order."""
+    files = [Path(p) for p in paths]
+    workers = min(cores(), MAX_WORKERS)
+    if workers < 2 or _messages(files) < POOL_MIN_MESSAGES:
+        return _frame(row for f in files for row in iter_rows(f))
+    parts = plan(files, workers)
+    frames = [pl.DataFrame(cols, schema=SCHEMA) for cols in map_parts(read_part, parts, workers)]
+    return pl.concat(frames, rechunk=True)
+
+
+#: from this many messages on an import is read on all cores (below it, forking the workers and
+#: carrying their rows back costs more than it saves)
+POOL_MIN_MESSAGES = 2_000
+MAX_WORKERS = 8
+#: bytes of a zip archive counted as one message when deciding on the pool (a one-client message
+#: compresses to ~600 bytes)
+ZIP_BYTES_PER_MESSAGE = 1_000
+#: parts per worker of a folder (small parts even out the cores; a part is one task)
+PARTS_PER_WORKER = 4
+
+#: (file, k, n): the k-th of n slices of an archive's members, or (file, 0, 1) all of a file
+Piece = tuple[str, int, int]
+
+
+def _messages(files: list[Path]) -> int:
+    """About how many messages ``files`` hold (an archive by its size)."""
+    n = 0
+    for f in files:
+        if str(f)[-4:].lower() == ".zip":
+            try:
+                n += f.stat().st_size // ZIP_BYTES_PER_MESSAGE
+            except OSError:
+                n += 1  # reading it reports the error
+        else:
+            n += 1
+    return n
+
+
+def plan(files: list[Path], workers: int) -> list[list[Piece]]:
+    """The parts of a pooled import, in the order of their rows: consecutive files, and each
+    large archive in one slice per worker (a worker opens an archive's directory once)."""
+    pieces: list[Piece] = []
+    for f in files:
+        name = str(f)
+        if name[-4:].lower() == ".zip" and _messages([f]) >= POOL_MIN_MESSAGES // 2:
+            pieces += [(name, k, workers) for k in range(workers)]
+        else:
+            pieces.append((name, 0, 1))
+    size = max(1, -(-len(pieces) // (workers * PARTS_PER_WORKER)))
+    parts: list[list[Piece]] = []
+    for piece in pieces:
+        if piece[2] > 1 or not parts or parts[-1][-1][2] > 1 or len(parts[-1]) >= size:
+            parts.append([piece])
+        else:
+            parts[-1].append(piece)
+    return parts
+
+
+def read_part(part: list[Piece]) -> dict[str, list[Any]]:
+    """The rows of one part, as columns (what a worker of the pool returns)."""
+    rows: list[tuple[Any, ...]] = []
+    for path, k, n in part:
+        if n > 1:
+            found: Iterable[dict[str, Any]] = _zip_rows(Path(path), path, part=(k, n))
+        elif path[-4:].lower() == ".xml":
+            found = _file_rows(path)
+        else:
+            found = iter_rows(Path(path))
+        rows += (tuple(map(r.get, SCHEMA)) for r in found)
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in SCHEMA]
+    return dict(zip(SCHEMA, (list(c) for c in columns), strict=True))
 
 
 SCHEMA = {c: pl.Utf8 for c in COLUMNS} | {SOURCE_ROW: pl.Int64, ERROR: pl.Utf8, SOURCE: pl.Utf8}
