@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 import zorgregels.io.source as source_mod
 import zorgregels.jobs.validate.run as validate_run
 from zorgregels import Engine
-from zorgregels.io.readers import HEAD_BYTES, _read_csv_slow, csv_layout, plain_csv, read_decisions
+from zorgregels.io.csvfile import HEAD_BYTES, csv_layout, plain_csv, read_csv_slow
+from zorgregels.io.readers import read_decisions
 from zorgregels.io.source import CsvPart, NotSliceable, open_source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,7 +173,7 @@ def test_quoted_separators_read_fast_as_the_record_by_record_reader_reads_them(
     layout = csv_layout(path, raw[:HEAD_BYTES], len(raw))
     assert layout is not None
     fast = plain_csv(raw, layout, header=True)
-    slow = _read_csv_slow(path, raw)
+    slow = read_csv_slow(path, raw)
     if fast is None:
         assert stray or drop, "a file csv.writer wrote is read by polars"
         return

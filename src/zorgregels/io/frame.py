@@ -16,13 +16,8 @@ from pydantic import BaseModel
 
 from zorgregels.diagnostics import InputError
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
-from zorgregels.io.readers import (
-    clean_header,
-    decision_files,
-    read_column_map,
-    read_decisions,
-    stringify,
-)
+from zorgregels.io.header import clean_header
+from zorgregels.io.readers import decision_files, read_column_map, read_decisions, stringify
 
 #: what a batch job reads: paths, records (mappings or pydantic models) or a data frame
 Records = (str | Path | Sequence[str | Path] | Iterable[Mapping[str, Any] | BaseModel]

@@ -25,18 +25,10 @@ import polars as pl
 
 from zorgregels.diagnostics import InputError
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
+from zorgregels.io.csvfile import HEAD_BYTES, CsvLayout, csv_layout, plain_csv
 from zorgregels.io.frame import Records, frame_records, input_files
-from zorgregels.io.readers import (
-    HEAD_BYTES,
-    CsvLayout,
-    clean_header,
-    csv_layout,
-    parquet_text,
-    plain_csv,
-    read_column_map,
-    read_decisions,
-    unreadable,
-)
+from zorgregels.io.header import clean_header
+from zorgregels.io.readers import parquet_text, read_column_map, read_decisions, unreadable
 
 #: a plain CSV's line starts are kept for every this many lines (a slice starts at one of them,
 #: or a few thousand lines further)
