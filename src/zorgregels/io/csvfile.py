@@ -123,13 +123,19 @@ def read_csv(path: Path, rename: Mapping[str, str] | None = None) -> pl.DataFram
     return read_csv_slow(path, data, rename)
 
 
+def polars_csv(data: bytes, sep: str, *, header: bool) -> pl.DataFrame:
+    """polars' reading of CSV bytes as text columns (raises ``PolarsError``); ``plain_csv`` checks
+    it is what the record-by-record reader reads."""
+    return pl.read_csv(data, separator=sep, infer_schema=False, encoding="utf8", has_header=header)
+
+
 def plain_csv(data: bytes, layout: CsvLayout, *, header: bool) -> pl.DataFrame | None:
     """polars on plain UTF-8 lines (with the header line first, or records only), each line one
     record; None when its row count is not the line count (blank lines, a quote spanning lines,
     a ragged row, bad UTF-8): the slow path then reads the file record by record."""
     sep, names = layout.sep, layout.names
     try:
-        df = pl.read_csv(data, separator=sep, infer_schema=False, encoding="utf8", has_header=header)
+        df = polars_csv(data, sep, header=header)
     except pl.exceptions.PolarsError:
         return None
     if df.width != len(names):
@@ -232,5 +238,5 @@ def _whole(line: str, sep: str, width: int) -> bool:
     return line.count('"') % 2 == 0 and len(_split_line(line, sep)) == width
 
 
-__all__ = ["HEAD_BYTES", "LINES", "SEPARATORS", "CsvLayout", "csv_layout", "decode", "plain_csv", "read_csv",
+__all__ = ["HEAD_BYTES", "LINES", "SEPARATORS", "CsvLayout", "csv_layout", "decode", "plain_csv", "polars_csv", "read_csv",
            "read_csv_slow", "sniff"]

@@ -16,8 +16,9 @@ that is not (a quote spanning lines, a blank line, a ragged row, bad UTF-8) rais
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -25,7 +26,7 @@ import polars as pl
 
 from zorgregels.diagnostics import InputError
 from zorgregels.io.columns import ERROR, SOURCE, SOURCE_ROW
-from zorgregels.io.csvfile import HEAD_BYTES, CsvLayout, csv_layout, plain_csv
+from zorgregels.io.csvfile import HEAD_BYTES, CsvLayout, csv_layout, plain_csv, polars_csv
 from zorgregels.io.frame import Records, frame_records, input_files
 from zorgregels.io.header import clean_header
 from zorgregels.io.readers import parquet_text, read_column_map, read_decisions, unreadable
@@ -88,18 +89,31 @@ class CsvPart:
     layout: CsvLayout
     starts: tuple[int, ...]
     size: int
+    stamp: tuple[int, int]  # the file's size and modification time when its lines were counted
+    #: the slices ``plain_csv`` found plain (read again for decisions.csv, polars alone reads them)
+    checked: set[tuple[int, int]] = field(default_factory=set, compare=False, repr=False)
 
     def read(self, start: int, rows: int) -> pl.DataFrame:
         """Records ``start .. start + rows`` as text columns with ``_source``, ``_row`` and
-        ``_error``; ``NotSliceable`` when polars cannot read them line for line."""
+        ``_error``; ``NotSliceable`` when polars cannot read them line for line, or the file
+        changed since its lines were counted."""
         with self.path.open("rb") as fh:
+            same = _stamp(os.fstat(fh.fileno())) == self.stamp
             begin, end = self._offset(fh, start), self._offset(fh, start + rows)
             fh.seek(begin)
             data = fh.read(end - begin)
-        df = plain_csv(data, self.layout, header=False) if data else None
-        if df is None or df.height != rows:
+        df = None
+        if same and (start, rows) in self.checked:
+            try:
+                df = polars_csv(data, self.layout.sep, header=False)
+            except pl.exceptions.PolarsError:
+                df = None
+        elif same and data:
+            df = plain_csv(data, self.layout, header=False)
+        if df is None or df.height != rows or df.width != len(self.names):
             raise NotSliceable(f"{self.path}: het bestand is niet regel voor regel te lezen, of "
                                "veranderde terwijl het gelezen werd")
+        self.checked.add((start, rows))
         return _framed(self, df, start)
 
     def _offset(self, fh: BinaryIO, record: int) -> int:
@@ -192,13 +206,18 @@ def _csv_part(path: Path, rename: Mapping[str, str]) -> CsvPart | None:
             fh.seek(layout.body - 1)
             if fh.read(1) != b"\n":  # no line end after the header within the head
                 return None
+            stamp = _stamp(os.fstat(fh.fileno()))
             starts, rows, last = _line_starts(fh, layout.body, size)
     except OSError:
         return None
     if last is not None and last != b"\n":
         rows += 1  # the last record has no line end
     return CsvPart(path=path, rows=rows, names=tuple(layout.names), layout=layout,
-                   starts=(*starts, size), size=size)
+                   starts=(*starts, size), size=size, stamp=stamp)
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int]:
+    return st.st_size, st.st_mtime_ns
 
 
 def _line_starts(fh: BinaryIO, body: int, size: int) -> tuple[list[int], int, bytes | None]:
