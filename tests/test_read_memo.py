@@ -52,18 +52,18 @@ def test_a_memo_keeps_no_free_text() -> None:
 
 def test_an_engine_remembers_a_bounded_number_of_texts(monkeypatch: Any) -> None:
     """A long-lived engine (a service) fed ever new texts does not grow without end: its memo
-    starts over at ``READ_MEMO_MAX`` texts, and reads the same after."""
-    import zorgregels.core.engine as engine_mod
+    (``read_record``'s) starts over at ``_MAX_MEMO`` texts, and reads the same after."""
+    import zorgregels.core.facts as facts_mod
     from zorgregels import Engine
 
-    monkeypatch.setattr(engine_mod, "READ_MEMO_MAX", 8)
+    monkeypatch.setattr(facts_mod, "_MAX_MEMO", 8)
     engine = Engine.from_path(Path(__file__).resolve().parents[1] / "rules")
     seen = []
     for day in range(1, 29):
         case = {"decision_date": f"2025-02-{day:02d}", "birth_date": f"2012-05-{day:02d}",
                 "volume": str(day), "unit": "04", "code": "45B10"}
         seen.append(engine.evaluate(case).outcome)
-        assert len(engine._read_memo) <= 8 + len(case)
+        assert len(engine._read_memo) <= 8
     fresh = Engine.from_path(Path(__file__).resolve().parents[1] / "rules")
     assert seen == [fresh.evaluate({"decision_date": f"2025-02-{d:02d}", "birth_date": f"2012-05-{d:02d}",
                                     "volume": str(d), "unit": "04", "code": "45B10"}).outcome

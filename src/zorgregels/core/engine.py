@@ -53,9 +53,6 @@ from zorgregels.core.semantics import INPUT_BASIS, apply_stage, missing_inputs, 
 from zorgregels.core.tariffs import three_months
 from zorgregels.diagnostics import InputError
 
-#: the most texts an engine remembers how it read (``read_record``'s memo)
-READ_MEMO_MAX = 65_536
-
 
 class CoreEngine:
     """A region's catalogue, compiled, with its own durable-rules host: evaluates one case.
@@ -161,8 +158,6 @@ class CoreEngine:
         if odd:
             raise InputError(f"een casus heeft tekst als veldnamen, niet {odd[0]!r}")
         day = reference_date(as_of) if as_of is not None else None
-        if len(self._read_memo) >= READ_MEMO_MAX:  # a long-lived engine of many distinct texts: start over
-            self._read_memo.clear()
         typed, issues, _extra = read_record(raw, self._vocabulary, self._read_memo)
         if day is None:
             day = typed.get("decision_date")
