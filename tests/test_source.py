@@ -72,18 +72,21 @@ def test_a_csv_read_in_slices_is_the_csv_read_whole(tmp_path: Path, monkeypatch:
                                 blank_at=blank_at, bom=bom))
     whole = read_decisions([path])
     src = open_source(path)
+    # one record a line (no line end inside a value, no blank line): read in slices, never framed
+    plain = width > 1 and blank_at is None and not any("\n" in v or "\r" in v for r in rows for v in r)
     if src.in_memory is not None:
+        assert not plain, "a CSV of one record a line is read in slices"
         assert src.in_memory.equals(whole)
         return
     assert src.height == sum(p.rows for p in src.parts)
     try:
         sliced = pl.concat(list(src.slices(step)), how="vertical")
     except NotSliceable:
+        assert not plain, "a CSV of one record a line is read in slices"
         assert src.framed().frame().equals(whole)
         return
     assert sliced.equals(whole)
-    plain = not any("\n" in v or "\r" in v for r in rows for v in r) and blank_at is None
-    if width > 1 and plain:  # one record a line: nothing needed framing
+    if plain:
         assert src.height == len(rows)
 
 
