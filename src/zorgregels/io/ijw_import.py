@@ -26,7 +26,6 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
-from itertools import islice
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -65,12 +64,6 @@ COLUMNS = (
     "provider", "change_reason", "comment", "message_id", "message_date",
     "allocation_number", "provider_reference", "beschikking_number", "beschikking_start_date",
 )
-
-
-def batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
-    it = iter(items)
-    while chunk := list(islice(it, n)):
-        yield chunk
 
 
 class _Refused(Exception):
@@ -385,11 +378,14 @@ def read_many(paths: Iterable[str | Path]) -> pl.DataFrame:
     same order."""
     files = [Path(p) for p in paths]
     workers = min(cores(), MAX_WORKERS)
-    if workers < 2 or _messages(files) < POOL_MIN_MESSAGES:
-        return _frame(row for f in files for row in iter_rows(f))
-    parts = plan(files, workers)
-    frames = [pl.DataFrame(cols, schema=SCHEMA) for cols in map_parts(read_part, parts, workers)]
-    return pl.concat(frames, rechunk=True)
+    pooled = workers >= 2 and _messages(files) >= POOL_MIN_MESSAGES
+    # the same parts either way: read one after another here, or by the pool
+    parts = plan(files, workers if pooled else 1)
+    columns = map_parts(read_part, parts, workers) if pooled else map(read_part, parts)
+    frames = [pl.DataFrame(cols, schema=SCHEMA) for cols in columns]
+    if not frames:
+        return pl.DataFrame(schema=SCHEMA)
+    return pl.concat(frames, rechunk=True) if len(frames) > 1 else frames[0]
 
 
 #: from this many messages on an import is read on all cores (below it, forking the workers and
@@ -456,15 +452,6 @@ def read_part(part: list[Piece]) -> dict[str, list[Any]]:
 
 
 SCHEMA = {c: pl.Utf8 for c in COLUMNS} | {SOURCE_ROW: pl.Int64, ERROR: pl.Utf8, SOURCE: pl.Utf8}
-CHUNK = 20_000  # rows held as Python dicts before they become columns (bounds the memory)
-
-
-def _frame(rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
-    # a row holds only keys of SCHEMA; the missing ones are null
-    frames = [pl.DataFrame(chunk, schema=SCHEMA) for chunk in batched(rows, CHUNK)]
-    if not frames:
-        return pl.DataFrame(schema=SCHEMA)
-    return pl.concat(frames, rechunk=True) if len(frames) > 1 else frames[0]
 
 
 __all__ = ["COLUMNS", "municipality_code", "parse_message", "read_ijw", "read_many", "read_rows"]
