@@ -18,7 +18,7 @@ import zorgregels.jobs.validate.run as validate_run
 from zorgregels import Engine
 from zorgregels.io.csvfile import HEAD_BYTES, csv_layout, plain_csv, read_csv_slow
 from zorgregels.io.readers import read_decisions
-from zorgregels.io.source import CsvPart, NotSliceable, open_source
+from zorgregels.io.source import NotSliceable, open_source
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "fixtures" / "decisions" / "example_2025.csv"
@@ -90,17 +90,11 @@ def test_a_csv_read_in_slices_is_the_csv_read_whole(tmp_path: Path, monkeypatch:
         assert src.height == len(rows)
 
 
-def test_the_example_year_from_csv_is_read_in_slices(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_example_year_from_csv_is_read_in_slices(engine: Engine, monkeypatch: pytest.MonkeyPatch,
+                                                      part_reads: list[tuple[int, int]]) -> None:
     """The example year is a plain CSV: read slice by slice (never framed whole), with the
     report of the rows read whole."""
-    reads: list[tuple[int, int]] = []
-    real_read = CsvPart.read
-
-    def read(part: CsvPart, start: int, rows: int) -> pl.DataFrame:
-        reads.append((start, rows))
-        return real_read(part, start, rows)
-
-    monkeypatch.setattr(CsvPart, "read", read)
+    reads = part_reads
     monkeypatch.setattr(validate_run, "SLICE_ROWS", 1000)
     lazy = engine.validate(EXAMPLE)
     assert lazy.source.in_memory is None

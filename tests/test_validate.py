@@ -22,7 +22,6 @@ import zorgregels.jobs.validate.run as validate_run
 from zorgregels import Engine
 from zorgregels.diagnostics import InputError
 from zorgregels.io.ijw_import import parse_message
-from zorgregels.io.source import ParquetPart
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "fixtures" / "decisions" / "example_2025.csv"
@@ -407,21 +406,15 @@ def test_slices_give_the_same_report_as_one_pass(engine: Engine, example, monkey
 
 
 def test_parquet_is_read_a_slice_at_a_time_and_never_held_whole(engine: Engine, tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                part_reads: list[tuple[int, int]]) -> None:
     """A Parquet batch is read slice by slice, for the checks and again for decisions.csv: the
     text table of the whole batch is never in memory (the memory bound of a national year). The
     outputs are those of the same rows read from CSV."""
     src = pl.read_csv(EXAMPLE, infer_schema=False)
     path = tmp_path / "d.parquet"
     src.write_parquet(path, row_group_size=max(1, src.height // 3))
-    reads: list[tuple[int, int]] = []
-    real_read = ParquetPart.read
-
-    def read(part: ParquetPart, start: int, rows: int) -> pl.DataFrame:
-        reads.append((start, rows))
-        return real_read(part, start, rows)
-
-    monkeypatch.setattr(ParquetPart, "read", read)
+    reads = part_reads
     monkeypatch.setattr(validate_run, "SLICE_ROWS", 1000)
     monkeypatch.setattr(validate_report, "DECISION_SLICE", 700)
     report = engine.validate(path)
